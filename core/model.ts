@@ -1,0 +1,211 @@
+/**
+ * The domain model: what the loader hands on (LoadedRepo) and what resolution produces
+ * (ResolvedModel). Resolution, rendering and planning are pure functions over these.
+ */
+import type { SourcePos } from "./diagnostics.js";
+import type {
+  Alert,
+  Exclude,
+  Group,
+  LabConfig,
+  Label,
+  Provider,
+  SecretMeta,
+  Server,
+  Size,
+  Target,
+} from "../schemas/types.js";
+
+export type { Alert, Exclude, Group, LabConfig, Label, Provider, SecretMeta, Server, Size, Target };
+
+/** Maps a JSON pointer into the merged config back to the YAML that produced it. */
+export interface SourceMap {
+  /**
+   * The position of the node at `pointer` (of its key when `key` is set), or of its nearest
+   * ancestor that exists. Never fails: unknown pointers give the repo root's position.
+   */
+  locate(pointer: string, options?: { key?: boolean }): SourcePos;
+}
+
+/** A `lab::secret('path')` call found in Puppet code under puppet/. */
+export interface PuppetSecretUse {
+  path: string;
+  pos: SourcePos;
+}
+
+/** Classes defined under puppet/ and the secrets each reads. */
+export interface PuppetIndex {
+  classes: Readonly<Record<string, { pos: SourcePos; secrets: readonly PuppetSecretUse[] }>>;
+}
+
+/** The loader's output: sections merged across files, with positions. Not yet validated. */
+export interface LoadedRepo {
+  config: LabConfig;
+  /** Config files that were read, relative to the root, sorted. */
+  files: readonly string[];
+  sources: SourceMap;
+  puppet: PuppetIndex;
+}
+
+/** A selector, as groups, alert targets and the CLI flags build it (DESIGN.md §2). */
+export interface Selector extends Target {
+  exclude?: Exclude;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resolution output
+
+/** Why a server gets something. `auto` names the rule: "size: large", "identity", "port 443". */
+export type FromKind =
+  | "label"
+  | "group"
+  | "server"
+  | "environment"
+  | "region"
+  | "provider"
+  | "size"
+  | "auto";
+
+export interface From {
+  kind: FromKind;
+  name: string;
+  /** A further step, e.g. "class postfix" for a secret read by a label's class. */
+  via?: string;
+}
+
+export interface ResolvedClass {
+  name: string;
+  params: Readonly<Record<string, unknown>>;
+  from: From[];
+}
+
+export interface ResolvedAlertRef {
+  name: string;
+  /** `check`: from the built-in catalog (declared by a label or auto-generated); `user`: alerts:. */
+  kind: "check" | "user";
+  from: From[];
+}
+
+export interface ResolvedSecretRef {
+  path: string;
+  /** `read` for static secrets, `dynamic` for generated ones. */
+  access: "read" | "dynamic";
+  from: From[];
+}
+
+export interface ResolvedPort {
+  port: number;
+  from: From[];
+}
+
+/** Why a server was taken out of a selection: the exclude key and the value that matched. */
+export interface ExcludeReason {
+  by: "servers" | "labels" | "environment" | "region" | "provider" | "size" | "groups";
+  value: string;
+}
+
+export interface ExclusionRef {
+  kind: "alert" | "group";
+  name: string;
+  why: ExcludeReason[];
+}
+
+export interface ResolvedServer {
+  name: string;
+  provider: Provider;
+  labels: string[];
+  environment: string | null;
+  region: string | null;
+  size: string | null;
+  sizeFrom: From | null;
+  /** Where monitoring and SSH reach it (spec.address, else the name). */
+  address: string;
+  /** Groups it is a member of, sorted by name. */
+  groups: string[];
+  classes: ResolvedClass[];
+  alerts: ResolvedAlertRef[];
+  secrets: ResolvedSecretRef[];
+  ports: ResolvedPort[];
+  excludedFrom: ExclusionRef[];
+  spec: Server;
+  source: SourcePos;
+}
+
+export interface Member {
+  name: string;
+  from: From[];
+}
+
+export interface ExcludedMember {
+  name: string;
+  why: ExcludeReason[];
+}
+
+export interface ResolvedGroup {
+  name: string;
+  spec: Group;
+  members: Member[];
+  /** Direct subgroups, in declaration order. */
+  subgroups: string[];
+  excluded: ExcludedMember[];
+  source: SourcePos;
+}
+
+export interface ResolvedLabel {
+  name: string;
+  spec: Label;
+  classes: { name: string; params: Readonly<Record<string, unknown>> }[];
+  /** Servers that carry it, sorted. */
+  servers: string[];
+  source: SourcePos;
+}
+
+export interface ResolvedUserAlert {
+  name: string;
+  spec: Alert;
+  severity: "critical" | "warning" | "info";
+  members: Member[];
+  excluded: ExcludedMember[];
+  source: SourcePos;
+}
+
+/** A check from the built-in catalog and the servers it applies to. */
+export interface ResolvedCheck {
+  name: string;
+  members: Member[];
+}
+
+export interface ResolvedSecret {
+  path: string;
+  spec: SecretMeta | null;
+  /** Servers entitled to it, sorted. */
+  servers: string[];
+  source: SourcePos | null;
+}
+
+export interface ResolvedSize {
+  name: string;
+  spec: Size;
+  source: SourcePos;
+}
+
+export interface Settings {
+  name: string;
+  /** lab environment -> Puppet environment. */
+  environments: Readonly<Record<string, string>>;
+  defaultBranch: string;
+  ignore: readonly string[];
+  prices: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
+/** Everything sorted by name: byte-identical output depends on it. */
+export interface ResolvedModel {
+  settings: Settings;
+  servers: ResolvedServer[];
+  labels: ResolvedLabel[];
+  groups: ResolvedGroup[];
+  alerts: ResolvedUserAlert[];
+  checks: ResolvedCheck[];
+  sizes: ResolvedSize[];
+  secrets: ResolvedSecret[];
+}

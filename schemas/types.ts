@@ -1,0 +1,320 @@
+/* Generated from schemas/*.schema.json by `npm run gen:types`. Do not edit by hand. */
+
+/**
+ * A Puppet class name, e.g. postgresql::server.
+ *
+ * This interface was referenced by `LabConfig`'s JSON-Schema
+ * via the `definition` "puppetClass".
+ */
+export type PuppetClass = string;
+/**
+ * A name of a label, group, size, server, alert or environment.
+ *
+ * This interface was referenced by `LabConfig`'s JSON-Schema
+ * via the `definition` "name".
+ */
+export type Name = string;
+/**
+ * A secret path, e.g. mail/tls-cert.
+ *
+ * This interface was referenced by `LabConfig`'s JSON-Schema
+ * via the `definition` "secretPath".
+ */
+export type SecretPath = string;
+/**
+ * One name or a list of names (any of them).
+ *
+ * This interface was referenced by `LabConfig`'s JSON-Schema
+ * via the `definition` "nameList".
+ */
+export type NameList = Name | Name[];
+/**
+ * One provider or a list of providers (any of them).
+ *
+ * This interface was referenced by `LabConfig`'s JSON-Schema
+ * via the `definition` "providerList".
+ */
+export type ProviderList = Provider | Provider[];
+/**
+ * A provider kind.
+ *
+ * This interface was referenced by `LabConfig`'s JSON-Schema
+ * via the `definition` "provider".
+ */
+export type Provider = "aws" | "xcpng" | "baremetal" | "ssh";
+/**
+ * A server name (a DNS label or dotted host name).
+ *
+ * This interface was referenced by `LabConfig`'s JSON-Schema
+ * via the `definition` "serverName".
+ */
+export type ServerName = string;
+/**
+ * A duration such as 30s, 5m, 1h30m, 90d.
+ *
+ * This interface was referenced by `LabConfig`'s JSON-Schema
+ * via the `definition` "duration".
+ */
+export type Duration = string;
+/**
+ * Section `alerts`: user-defined alerts, each with a target.
+ */
+export type Alerts = Alert[];
+/**
+ * An amount of memory or disk, e.g. 8GB, 8192MB, 500GB.
+ *
+ * This interface was referenced by `LabConfig`'s JSON-Schema
+ * via the `definition` "memory".
+ */
+export type Memory = string;
+
+/**
+ * A whole config repo, its sections merged across files.
+ */
+export interface LabConfig {
+  lab?: LabSettings;
+  labels?: Labels;
+  groups?: Groups;
+  alerts?: Alerts;
+  sizes?: Sizes;
+  servers?: Servers;
+  secrets?: Secrets;
+}
+/**
+ * Repo settings (section `lab`); every key has a default.
+ */
+export interface LabSettings {
+  /**
+   * The name of this infrastructure.
+   */
+  name?: string;
+  /**
+   * Globs of paths (relative to the repo root) that are not config.
+   */
+  ignore?: string[];
+  /**
+   * lab environment -> Puppet environment.
+   */
+  environments?: {
+    [k: string]: string | undefined;
+  };
+  default_branch?: string;
+  /**
+   * Monthly price estimates per provider and instance type, overriding the built-in list.
+   */
+  prices?: {
+    [k: string]:
+      | {
+          [k: string]: number | undefined;
+        }
+      | undefined;
+  };
+}
+/**
+ * Section `labels`: what a label brings to every server that carries it.
+ */
+export interface Labels {
+  [k: string]: Label | undefined;
+}
+/**
+ * This interface was referenced by `LabConfig`'s JSON-Schema
+ * via the `definition` "label".
+ */
+export interface Label {
+  description?: string;
+  /**
+   * Classes in order, or a mapping of class -> parameters.
+   */
+  puppet_classes?:
+    | PuppetClass[]
+    | {
+        [k: string]: {} | null | undefined;
+      };
+  ports?: number[];
+  size?: Name;
+  /**
+   * Check names from the built-in check catalog.
+   */
+  alerts?: Name[];
+  secrets?: SecretPath[];
+}
+/**
+ * Section `groups`: members = match ∪ groups' members ∪ servers, minus exclude.
+ */
+export interface Groups {
+  [k: string]: Group | undefined;
+}
+/**
+ * This interface was referenced by `LabConfig`'s JSON-Schema
+ * via the `definition` "group".
+ */
+export interface Group {
+  description?: string;
+  match?: Criteria;
+  groups?: Name[];
+  servers?: ServerName[];
+  exclude?: Exclude;
+}
+/**
+ * Criteria: a list means any-of, several keys mean all-of. Empty criteria match nothing.
+ *
+ * This interface was referenced by `LabConfig`'s JSON-Schema
+ * via the `definition` "criteria".
+ */
+export interface Criteria {
+  labels?: NameList;
+  environment?: NameList;
+  region?: NameList;
+  provider?: ProviderList;
+  size?: NameList;
+}
+/**
+ * What is taken out of a selection, applied last.
+ *
+ * This interface was referenced by `LabConfig`'s JSON-Schema
+ * via the `definition` "exclude".
+ */
+export interface Exclude {
+  servers?: ServerName[];
+  labels?: NameList;
+  environment?: NameList;
+  region?: NameList;
+  provider?: ProviderList;
+  size?: NameList;
+  groups?: Name[];
+}
+/**
+ * This interface was referenced by `LabConfig`'s JSON-Schema
+ * via the `definition` "alert".
+ */
+export interface Alert {
+  /**
+   * A Prometheus alert name.
+   */
+  name: string;
+  description?: string;
+  summary?: string;
+  target: Target;
+  exclude?: Exclude;
+  /**
+   * `metric OP number`, e.g. `mail_queue_length > 1000`.
+   */
+  condition?: string;
+  /**
+   * A raw PromQL expression (instead of condition).
+   */
+  expr?: string;
+  severity?: "critical" | "warning" | "info";
+  for?: Duration;
+}
+/**
+ * An alert target: criteria and sources inline.
+ *
+ * This interface was referenced by `LabConfig`'s JSON-Schema
+ * via the `definition` "target".
+ */
+export interface Target {
+  labels?: NameList;
+  environment?: NameList;
+  region?: NameList;
+  provider?: ProviderList;
+  size?: NameList;
+  groups?: Name[];
+  servers?: ServerName[];
+}
+/**
+ * Section `sizes`: t-shirt sizes and their mapping per provider.
+ */
+export interface Sizes {
+  [k: string]: Size | undefined;
+}
+/**
+ * This interface was referenced by `LabConfig`'s JSON-Schema
+ * via the `definition` "size".
+ */
+export interface Size {
+  description?: string;
+  abstract?: {
+    cores?: number;
+    memory?: Memory;
+    disk?: Memory;
+  };
+  providers?: {
+    aws?: {
+      instance_type: string;
+      /**
+       * Root volume in GB.
+       */
+      volume_size?: number;
+    };
+    xcpng?: {
+      cores?: number;
+      memory?: Memory;
+      disk?: Memory;
+    };
+    baremetal?: {
+      min_cores?: number;
+      min_memory?: Memory;
+      maas_tag?: string;
+    };
+    ssh?: {
+      min_cores?: number;
+      min_memory?: Memory;
+    };
+  };
+}
+/**
+ * Section `servers`: every declared machine.
+ */
+export interface Servers {
+  [k: string]: Server | undefined;
+}
+/**
+ * This interface was referenced by `LabConfig`'s JSON-Schema
+ * via the `definition` "server".
+ */
+export interface Server {
+  description?: string;
+  provider: Provider;
+  labels?: Name[];
+  environment?: Name;
+  region?: Name;
+  size?: Name;
+  /**
+   * IP address or DNS name monitoring and SSH use (default: the server name).
+   */
+  address?: string;
+  /**
+   * SSH user (provider ssh).
+   */
+  user?: string;
+  /**
+   * MAC address for network boot (provider baremetal).
+   */
+  mac?: string;
+  /**
+   * BMC address (provider baremetal).
+   */
+  ipmi?: string;
+  /**
+   * OS image, e.g. ubuntu-24.04 or an AMI id.
+   */
+  image?: string;
+}
+/**
+ * Section `secrets`: metadata only; values live in SOPS files.
+ */
+export interface Secrets {
+  [k: string]: SecretMeta | undefined;
+}
+/**
+ * This interface was referenced by `LabConfig`'s JSON-Schema
+ * via the `definition` "secret".
+ */
+export interface SecretMeta {
+  description?: string;
+  type: "static" | "dynamic";
+  generator?: "acme" | "ca" | "random" | "token";
+  rotate_every?: Duration;
+  per_machine?: boolean;
+}
