@@ -34,7 +34,6 @@ export const DIAGNOSTIC_CODES = {
   LAB220: "malformed duration",
   LAB221: "malformed condition",
   LAB222: "alert has neither condition nor expr, or both",
-  LAB223: "duplicate alert name",
   LAB230: "selector matches nothing",
 } as const;
 
