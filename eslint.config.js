@@ -1,7 +1,16 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "examples/**", "bin/**", "**/fixtures/**", "scripts/**"] },
+  {
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      "examples/**",
+      "bin/**",
+      "**/fixtures/**",
+      "scripts/**",
+    ],
+  },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {

@@ -3,12 +3,7 @@
  * Match on `code`, never on `message`.
  */
 export type LabErrorCode =
-  | "INTERNAL"
-  | "IO"
-  | "NOT_FOUND"
-  | "USAGE"
-  | "TOOL_MISSING"
-  | "INVALID_REPO";
+  "INTERNAL" | "IO" | "NOT_FOUND" | "USAGE" | "TOOL_MISSING" | "INVALID_REPO";
 
 export class LabError extends Error {
   readonly code: LabErrorCode;

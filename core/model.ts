@@ -57,14 +57,7 @@ export interface Selector extends Target {
 
 /** Why a server gets something. `auto` names the rule: "size: large", "identity", "port 443". */
 export type FromKind =
-  | "label"
-  | "group"
-  | "server"
-  | "environment"
-  | "region"
-  | "provider"
-  | "size"
-  | "auto";
+  "label" | "group" | "server" | "environment" | "region" | "provider" | "size" | "auto";
 
 export interface From {
   kind: FromKind;

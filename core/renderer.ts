@@ -30,8 +30,8 @@ export function contentHash(content: string): string {
 export function makeArtifact(path: string, content: string, sources: SourcePos[]): Artifact {
   const seen = new Map<string, SourcePos>();
   for (const s of sources) seen.set(`${s.file}\0${s.line}\0${s.col}`, s);
-  const sorted = [...seen.values()].sort(
-    (a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col),
+  const sorted = [...seen.values()].sort((a, b) =>
+    a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.col - b.col,
   );
   return { path, content, hash: contentHash(content), sources: sorted };
 }

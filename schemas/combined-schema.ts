@@ -8,7 +8,15 @@ import servers from "./servers.schema.json" with { type: "json" };
 import sizes from "./sizes.schema.json" with { type: "json" };
 
 /** The sections of a config repo, in the order they are documented and printed. */
-export const SECTIONS = ["lab", "labels", "groups", "alerts", "sizes", "servers", "secrets"] as const;
+export const SECTIONS = [
+  "lab",
+  "labels",
+  "groups",
+  "alerts",
+  "sizes",
+  "servers",
+  "secrets",
+] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 /** One JSON Schema per section: the source of truth for the YAML. */

@@ -9,7 +9,7 @@ const BANNER =
 /** The TypeScript types of the config repo, generated from its JSON Schemas. */
 export async function generateTypes(): Promise<string> {
   const schema = combinedSchema();
-  return compile(schema as never, "LabConfig", {
+  return compile(schema, "LabConfig", {
     bannerComment: BANNER,
     additionalProperties: false,
     strictIndexSignatures: true,

@@ -128,7 +128,15 @@ export interface Label {
   puppet_classes?:
     | PuppetClass[]
     | {
-        [k: string]: {} | null | undefined;
+        /**
+         * Class parameters (or null for none).
+         */
+        [k: string]:
+          | null
+          | {
+              [k: string]: unknown | undefined;
+            }
+          | undefined;
       };
   ports?: number[];
   size?: Name;
