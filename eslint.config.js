@@ -9,6 +9,7 @@ export default tseslint.config(
       "bin/**",
       "**/fixtures/**",
       "scripts/**",
+      "schemas/types.ts",
     ],
   },
   ...tseslint.configs.recommendedTypeChecked,
