@@ -1,0 +1,5 @@
+class base::monitoring {
+  package { 'prometheus-node-exporter':
+    ensure => installed,
+  }
+}
