@@ -30,6 +30,7 @@ export const DIAGNOSTIC_CODES = {
   LAB204: "unknown size",
   LAB205: "unknown check",
   LAB206: "size has no mapping for the server's provider",
+  LAB207: "server lacks what its provider needs to create it",
   LAB210: "group cycle",
   LAB220: "malformed duration",
   LAB221: "malformed condition",
