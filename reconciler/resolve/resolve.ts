@@ -1,26 +1,167 @@
 /** Resolution: who gets what, with provenance (DESIGN.md §2). Pure and synchronous. */
-import type { Diagnosed } from "../../core/diagnostics.js";
-import type { LoadedRepo, ResolvedModel } from "../../core/model.js";
+import type { Diagnosed, Diagnostic } from "../../core/diagnostics.js";
+import { escapeToken } from "../../core/json-pointer.js";
+import type {
+  ExclusionRef,
+  From,
+  LoadedRepo,
+  ResolvedModel,
+  ResolvedServer,
+  Server,
+} from "../../core/model.js";
+import { sortedDeep } from "./canonical-spec.js";
+import type { Selection } from "./evaluate.js";
+import { resolveCatalog } from "./catalog.js";
+import {
+  alertsFor,
+  classesFor,
+  labelInfo,
+  portsFor,
+  secretsFor,
+  type ItemContext,
+  type LabelInfo,
+} from "./server-items.js";
+import { definedEntries } from "./sections.js";
+import { resolveSettings } from "./settings.js";
+import { configUniverse, resolveAlerts, resolveGroups } from "./targets.js";
+import { uniqueStrings, type ServerFacts } from "./universe.js";
 
 export function resolve(repo: LoadedRepo): Diagnosed<ResolvedModel> {
-  const lab = repo.config.lab ?? {};
+  const diagnostics: Diagnostic[] = [];
+  const config = repo.config;
+  const ctx = itemContext(repo);
+  const specs = definedEntries(config.servers);
+  const facts = specs.map(([name, spec]) => serverFacts(name, spec, ctx.labels));
+  const cu = configUniverse(facts, config.groups ?? {});
+  const groups = resolveGroups(repo, cu, diagnostics);
+  const alerts = resolveAlerts(repo, cu.universe, diagnostics);
+  const perServer = collectPerServer(facts.length, groups, alerts);
+  const servers = specs.map(([name, spec], rank) =>
+    resolveServer(repo, ctx, { name, spec, facts: facts[rank]!, ...perServer(rank) }),
+  );
   return {
     value: {
-      settings: {
-        name: lab.name ?? "lab",
-        environments: { prod: "production", staging: "staging", dev: "development" },
-        defaultBranch: lab.default_branch ?? "main",
-        ignore: lab.ignore ?? [],
-        prices: {},
-      },
-      servers: [],
-      labels: [],
-      groups: [],
-      alerts: [],
-      checks: [],
-      sizes: [],
-      secrets: [],
+      settings: resolveSettings(config.lab),
+      servers,
+      ...resolveCatalog(repo, servers),
+      groups: groups.groups,
+      alerts: alerts.alerts,
     },
-    diagnostics: [],
+    diagnostics,
+  };
+}
+
+function itemContext(repo: LoadedRepo): ItemContext {
+  const labels = new Map<string, LabelInfo>();
+  for (const [name, spec] of definedEntries(repo.config.labels)) {
+    labels.set(name, labelInfo(name, spec));
+  }
+  const auto = new Map<string, From>();
+  return {
+    labels,
+    puppet: repo.puppet,
+    secretMeta: repo.config.secrets ?? {},
+    autoFrom(rule) {
+      let from = auto.get(rule);
+      if (!from) auto.set(rule, (from = { kind: "auto", name: rule }));
+      return from;
+    },
+  };
+}
+
+interface FactsWithOrigin extends ServerFacts {
+  sizeFrom: From | null;
+}
+
+function serverFacts(
+  name: string,
+  spec: Server,
+  labels: ReadonlyMap<string, LabelInfo>,
+): FactsWithOrigin {
+  const own = uniqueStrings(spec.labels);
+  let size: string | null = typeof spec.size === "string" ? spec.size : null;
+  let sizeFrom: From | null = size === null ? null : { kind: "server", name };
+  for (const label of own) {
+    if (size !== null) break;
+    const labelSize = labels.get(label)?.size ?? null;
+    if (labelSize !== null) [size, sizeFrom] = [labelSize, { kind: "label", name: label }];
+  }
+  const text = (v: unknown) => (typeof v === "string" ? v : null);
+  return {
+    name,
+    labels: own,
+    environment: text(spec.environment),
+    region: text(spec.region),
+    provider: String(spec.provider),
+    size,
+    sizeFrom,
+  };
+}
+
+interface PerServer {
+  groups: string[];
+  user: [string, From[]][];
+  excludedFrom: ExclusionRef[];
+}
+
+/** Per server rank: the groups it is in, the user alerts that select it, its exclusions. */
+function collectPerServer(
+  count: number,
+  groups: { groups: { name: string }[]; selections: Selection[] },
+  alerts: { alerts: { name: string }[]; selections: Selection[] },
+): (rank: number) => PerServer {
+  const per: PerServer[] = Array.from({ length: count }, () => ({
+    groups: [],
+    user: [],
+    excludedFrom: [],
+  }));
+  const walk = (kind: "group" | "alert", names: { name: string }[], sels: Selection[]) => {
+    sels.forEach((sel, i) => {
+      const name = names[i]!.name;
+      sel.ranks.forEach((rank, j) => {
+        if (kind === "group") per[rank]!.groups.push(name);
+        else per[rank]!.user.push([name, sel.members[j]!.from]);
+      });
+      sel.excludedRanks.forEach((rank, j) => {
+        per[rank]!.excludedFrom.push({ kind, name, why: sel.excluded[j]!.why });
+      });
+    });
+  };
+  walk("alert", alerts.alerts, alerts.selections);
+  walk("group", groups.groups, groups.selections);
+  return (rank) => per[rank]!;
+}
+
+interface ServerInput extends PerServer {
+  name: string;
+  spec: Server;
+  facts: FactsWithOrigin;
+}
+
+function resolveServer(repo: LoadedRepo, ctx: ItemContext, input: ServerInput): ResolvedServer {
+  const { name, spec, facts } = input;
+  const classes = classesFor(facts.labels, ctx);
+  const ports = portsFor(facts.labels, ctx);
+  const alerts = alertsFor(
+    { labels: facts.labels, classes, ports, size: facts.size, user: input.user },
+    ctx,
+  );
+  return {
+    name,
+    provider: spec.provider,
+    labels: [...facts.labels],
+    environment: facts.environment,
+    region: facts.region,
+    size: facts.size,
+    sizeFrom: facts.sizeFrom,
+    address: typeof spec.address === "string" ? spec.address : name,
+    groups: input.groups,
+    classes,
+    alerts,
+    secrets: secretsFor(facts.labels, classes, ctx),
+    ports,
+    excludedFrom: input.excludedFrom,
+    spec: sortedDeep(spec),
+    source: repo.sources.locate(`/servers/${escapeToken(name)}`),
   };
 }
