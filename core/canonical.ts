@@ -21,9 +21,14 @@ export function canonicalJson(value: unknown): string {
 
 /**
  * YAML with keys sorted at every level (unless `sort: false`, for formats whose key order
- * matters), no anchors, no line folding, trailing newline.
+ * matters), no anchors, no line folding, trailing newline. `version: "1.1"` quotes every string
+ * a YAML 1.1 reader (Ruby's Psych, hence Puppet) would take for another type: yes, on, 2024-01-01.
  */
-export function canonicalYaml(value: unknown, options: { sort?: boolean } = {}): string {
+export function canonicalYaml(
+  value: unknown,
+  options: { sort?: boolean; version?: "1.1" | "1.2" } = {},
+): string {
   const v = options.sort === false ? value : sortKeys(value);
-  return stringify(v, { aliasDuplicateObjects: false, lineWidth: 0, indent: 2 });
+  const version = options.version ?? "1.2";
+  return stringify(v, { aliasDuplicateObjects: false, lineWidth: 0, indent: 2, version });
 }

@@ -1,0 +1,112 @@
+/**
+ * `lab enc CERTNAME`: Puppet's external node classifier script. It prints the node's ENC
+ * document from the RENDERED data (`lab render` writes it) and exits 1 for an unknown node.
+ * Puppet runs it once per catalog compile, so it reads one file and loads nothing else: no
+ * repo, no schema validator, no renderer.
+ */
+import { readdir, readFile } from "node:fs/promises";
+import { join, resolve as resolvePath } from "node:path";
+import { Command } from "commander";
+import { suggest } from "../core/suggest.js";
+import { ENC_NODES_DIR, encNodePath, isCertname } from "../renderers/puppet-enc/enc-paths.js";
+import type { CliContext } from "./context.js";
+import { examples } from "./examples.js";
+import type { CliIo } from "./io.js";
+
+export interface EncOptions {
+  /** The render root (holds enc/nodes/); else LAB_RENDERED, else <repo>/.lab/rendered. */
+  rendered?: string;
+  /** The repo root (`--repo`); else LAB_REPO, else the working directory. */
+  repo?: string;
+  signal?: AbortSignal;
+}
+
+/** Where the rendered data is: --rendered, LAB_RENDERED, else <repo>/.lab/rendered. */
+export function renderedDir(options: EncOptions, io: CliIo): string {
+  const base = io.cwd ?? process.cwd();
+  if (options.rendered) return resolvePath(base, options.rendered);
+  if (io.env.LAB_RENDERED) return resolvePath(base, io.env.LAB_RENDERED);
+  const repo = resolvePath(base, options.repo ?? (io.env.LAB_REPO || "."));
+  return join(repo, ".lab", "rendered");
+}
+
+function isMissing(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === "ENOENT" || code === "ENOTDIR";
+}
+
+async function notFoundMessage(
+  certname: string,
+  dir: string,
+  signal?: AbortSignal,
+): Promise<string> {
+  const nodes = join(dir, ENC_NODES_DIR);
+  signal?.throwIfAborted();
+  const names = await readdir(nodes).catch((err: unknown) => {
+    if (isMissing(err)) return null;
+    throw err;
+  });
+  if (names === null) {
+    return `no rendered ENC data in ${nodes} (run "lab render", or set --rendered or LAB_RENDERED)`;
+  }
+  const known = names.filter((n) => n.endsWith(".yaml")).map((n) => n.slice(0, -".yaml".length));
+  const close = suggest(certname, known);
+  const hint = close.length ? ` (did you mean ${close.join(", ")}?)` : "";
+  return `node "${certname}" not found in ${nodes}${hint}`;
+}
+
+/**
+ * Print the ENC document of `certname` to stdout and return 0; for an unknown node or missing
+ * data print why to stderr and return 1 (Puppet treats any non-zero exit as "no such node").
+ */
+export async function runEnc(certname: string, options: EncOptions, io: CliIo): Promise<number> {
+  const dir = renderedDir(options, io);
+  if (!isCertname(certname)) {
+    io.stderr.write(`lab enc: "${certname}" is not a certname (a host name such as mail-1)\n`);
+    return 1;
+  }
+  try {
+    const text = await readFile(join(dir, encNodePath(certname)), {
+      encoding: "utf8",
+      signal: options.signal,
+    });
+    io.stdout.write(text);
+    return 0;
+  } catch (err) {
+    if (!isMissing(err)) throw err;
+  }
+  io.stderr.write(`lab enc: ${await notFoundMessage(certname, dir, options.signal)}\n`);
+  return 1;
+}
+
+const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+
+/**
+ * The `enc` verb. With a context (the CLI's main) it reports through it; without one it is a
+ * program of its own: `encCommand().parseAsync(process.argv)`.
+ */
+export function encCommand(ctx?: CliContext): Command {
+  return new Command("enc")
+    .description("print a node's Puppet ENC data from the rendered output (Puppet's ENC script)")
+    .argument("<certname>", "the node's certname (its server name)")
+    .option(
+      "--rendered <dir>",
+      "the render root holding enc/nodes/ (default: $LAB_RENDERED, else <repo>/.lab/rendered)",
+    )
+    .addHelpText(
+      "after",
+      examples(
+        "lab enc mail-1",
+        "lab enc mail-1 --rendered /var/lib/lab/rendered",
+        "# puppet.conf, [server] section:",
+        "#   node_terminus = exec",
+        '#   external_nodes = /usr/local/bin/lab-enc   (a script running: lab enc "$1")',
+      ),
+    )
+    .action(async (certname: string, _opts: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<{ rendered?: string; repo?: string }>();
+      const code = await runEnc(certname, opts, ctx?.io ?? processIo);
+      if (ctx) ctx.exitCode = code;
+      else process.exitCode = code;
+    });
+}
