@@ -4,6 +4,7 @@ import type { SourcePos } from "../../core/diagnostics.js";
 import type { ResolvedModel, ResolvedServer } from "../../core/model.js";
 import { encRenderer, formatEncNode } from "./enc-renderer.js";
 import { isCertname } from "./enc-paths.js";
+import type { EncNode } from "./enc-node.js";
 
 function pos(file: string, line: number): SourcePos {
   return { file, line, col: 3 };
@@ -32,6 +33,10 @@ function server(name: string, over: Partial<ResolvedServer> = {}): ResolvedServe
 }
 
 const label = { kind: "label" as const, name: "mailserver" };
+
+function environmentOf(content: string): string {
+  return (parse(content) as EncNode).environment;
+}
 
 function model(servers: ResolvedServer[]): ResolvedModel {
   return {
@@ -153,8 +158,9 @@ describe("encRenderer", () => {
 
   it("maps the environment through lab.environments, else keeps a valid Puppet name", () => {
     const envs = (env: string) =>
-      parse(encRenderer.render(model([server("a", { environment: env })])).value[0]!.content)
-        .environment as string;
+      environmentOf(
+        encRenderer.render(model([server("a", { environment: env })])).value[0]!.content,
+      );
     expect(envs("staging")).toBe("stage_env");
     expect(envs("qa_2")).toBe("qa_2");
   });
@@ -163,7 +169,7 @@ describe("encRenderer", () => {
     const { value, diagnostics } = encRenderer.render(
       model([server("a", { environment: "eu-Prod", source: pos("servers.yaml", 7) })]),
     );
-    expect(parse(value[0]!.content).environment).toBe("production");
+    expect(environmentOf(value[0]!.content)).toBe("production");
     expect(diagnostics).toEqual([
       {
         file: "servers.yaml",
