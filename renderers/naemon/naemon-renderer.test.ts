@@ -81,10 +81,11 @@ describe("naemon renderer", () => {
 
   it("gives each generic port its own tcp_port service with the port as $ARG1$", () => {
     const web = sampleModel().servers.find((s) => s.name === "web-1")!;
-    expect(naemonServices(web).map((s) => [s.description, s.checkCommand, s.severity])).toEqual([
-      ["https_check", "check_https", "critical"],
-      ["tcp_port 8080", "check_tcp_port!8080", "warning"],
-      ["tcp_port 9100", "check_tcp_port!9100", "warning"],
+    const services = naemonServices(web);
+    expect(services.map((s) => [s.description, s.checkCommand, s.severity, s.from])).toEqual([
+      ["https_check", "check_https", "critical", ["port 443"]],
+      ["tcp_port 8080", "check_tcp_port!8080", "warning", ["label web", "port 8080"]],
+      ["tcp_port 9100", "check_tcp_port!9100", "warning", ["label web", "port 9100"]],
     ]);
   });
 

@@ -73,8 +73,8 @@ export function naemonServices(server: ResolvedServer): NaemonService[] {
       def,
       port: generic ? port : null,
     });
+    entry.from.add(`port ${port}`);
     if (generic) for (const f of from) entry.from.add(formatFrom(f));
-    else entry.from.add(`port ${port}`);
   }
   return [...pending.values()].sort(compareEntries).map(toService);
 }
