@@ -1,0 +1,56 @@
+/** `lab get KIND`: a table (or JSON/YAML list) of servers, labels, groups, alerts, sizes, secrets. */
+import { Command } from "commander";
+import { eprintln, loadModel, type CliContext } from "./context.js";
+import { examples } from "./examples.js";
+import { listView } from "./get-views.js";
+import { kindAliases, parseKind, type Kind } from "./kinds.js";
+import { emit, outputOption, type OutputFormat } from "./output.js";
+import { renderTable } from "./printers/table.js";
+import {
+  addSelectorFlags,
+  SELECTOR_HELP,
+  selectedServers,
+  type SelectorFlags,
+} from "./selector-flags.js";
+
+const KINDS: readonly Kind[] = ["servers", "labels", "groups", "alerts", "sizes", "secrets"];
+
+export function getCommand(ctx: CliContext): Command {
+  const cmd = new Command("get")
+    .description("list resources: servers, labels, groups, alerts, sizes, secrets")
+    .argument("<kind>", `what to list (${kindAliases(KINDS)})`)
+    .addOption(outputOption(["table", "wide", "json", "yaml"]));
+  return addSelectorFlags(cmd)
+    .addHelpText(
+      "after",
+      SELECTOR_HELP +
+        "  On kinds other than servers, the flags keep the items that touch a selected server.\n" +
+        examples(
+          "lab get servers",
+          "lab get servers --label k8s-worker --environment prod --exclude worker-3",
+          "lab get srv --group production -o wide",
+          "lab get alerts --label mailserver",
+          "lab get labels -o json",
+        ),
+    )
+    .action(async (word: string, opts: SelectorFlags & { output: OutputFormat }, self: Command) => {
+      const kind = parseKind(word, KINDS, "get");
+      const { model } = await loadModel(ctx, self);
+      const view = listView(model, kind, selectedServers(model, opts));
+      if ((opts.output === "table" || opts.output === "wide") && !view.items.length) {
+        eprintln(ctx, `No ${kind} found.`);
+        return;
+      }
+      emit(
+        ctx,
+        opts.output,
+        () => ({ kind: "List", items: view.items.map((i) => i.json) }),
+        () => {
+          const wide = opts.output === "wide";
+          const headers = wide ? [...view.headers, ...view.wideHeaders] : view.headers;
+          const rows = view.items.map((i) => (wide ? [...i.cells, ...i.wide] : i.cells));
+          return renderTable(headers, rows, ctx.out);
+        },
+      );
+    });
+}

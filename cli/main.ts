@@ -1,0 +1,115 @@
+/** The `lab` command line: a commander program run in-process (`runCli`) or as the process. */
+import { Command, CommanderError } from "commander";
+import { LabError, NotFoundError, UsageError } from "../core/errors.js";
+import { eprintln, makeContext, type CliContext } from "./context.js";
+import { encCommand } from "./enc.js";
+import { getCommand } from "./get.js";
+import type { CliIo } from "./io.js";
+import { showCommand } from "./show.js";
+import { targetsCommand } from "./targets.js";
+import { validateCommand } from "./validate.js";
+import { VERSION } from "./version.js";
+
+export type { CliIo } from "./io.js";
+
+/** Exit codes: 0 ok, 1 errors found (or a name not found), 2 a usage mistake. */
+export const EXIT_OK = 0;
+export const EXIT_ERRORS = 1;
+export const EXIT_USAGE = 2;
+
+function commands(ctx: CliContext): Command[] {
+  return [
+    validateCommand(ctx),
+    getCommand(ctx),
+    showCommand(ctx),
+    targetsCommand(ctx),
+    // Verbs written in their own modules register here.
+    encCommand(ctx),
+  ];
+}
+
+/** The program, its settings (output to `io`, exits as exceptions) copied to every subcommand. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command("lab")
+    .description("GitOps reconciler for infrastructure: validate, inspect and render a config repo")
+    .version(VERSION, "-V, --version", "print lab's version")
+    .option("--repo <path>", "the config repo (default: $LAB_REPO, else the current directory)")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => void ctx.io.stdout.write(s),
+      writeErr: (s) => void ctx.io.stderr.write(s),
+      outputError: (s, write) => write(s),
+    })
+    .showHelpAfterError("(add --help for usage)")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  lab validate\n  lab get servers --label mailserver\n  lab show server worker-5\n" +
+        "\nEnvironment: LAB_REPO (the repo), NO_COLOR (no colour), LAB_DEBUG=1 (stack traces of internal errors)\n",
+    );
+  const inherit = (parent: Command, cmd: Command): void => {
+    cmd.copyInheritedSettings(parent);
+    for (const sub of cmd.commands) inherit(cmd, sub);
+  };
+  for (const cmd of commands(ctx)) {
+    inherit(program, cmd);
+    program.addCommand(cmd);
+  }
+  return program;
+}
+
+function errorLine(ctx: CliContext, message: string): void {
+  eprintln(ctx, `${ctx.err.red("error:")} ${message}`);
+}
+
+/** Turn what a run threw into its exit code, telling the user on stderr. */
+export function reportError(ctx: CliContext, err: unknown): number {
+  if (err instanceof CommanderError) {
+    const ok = err.code === "commander.helpDisplayed" || err.code === "commander.version";
+    return ok ? EXIT_OK : EXIT_USAGE;
+  }
+  if (err instanceof UsageError) {
+    errorLine(ctx, err.message);
+    return EXIT_USAGE;
+  }
+  if (err instanceof NotFoundError) {
+    const hint = err.suggestions.length
+      ? ` (did you mean ${err.suggestions.map((s) => `"${s}"`).join(", ")}?)`
+      : "";
+    errorLine(ctx, `${err.kind} "${err.wanted}" not found${hint}`);
+    return EXIT_ERRORS;
+  }
+  if (err instanceof LabError && err.code !== "INTERNAL") {
+    errorLine(ctx, err.message);
+    if (ctx.debug && err.stack) eprintln(ctx, err.stack);
+    return EXIT_ERRORS;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  errorLine(ctx, `internal error: ${message}`);
+  if (ctx.debug && err instanceof Error && err.stack) eprintln(ctx, err.stack);
+  else eprintln(ctx, "(this is a bug in lab; run with LAB_DEBUG=1 for a stack trace)");
+  return EXIT_ERRORS;
+}
+
+/** Run `lab` with `argv` (without node and the script); resolves to the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const ctx = makeContext(io);
+  try {
+    await buildProgram(ctx).parseAsync([...argv], { from: "user" });
+    return ctx.exitCode;
+  } catch (err) {
+    return reportError(ctx, err);
+  }
+}
+
+/** The process entry (bin/lab.js): real streams and environment, `process.exitCode` set. */
+export async function runMain(): Promise<void> {
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+  process.exitCode = await runCli(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+  });
+}

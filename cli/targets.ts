@@ -1,0 +1,27 @@
+/** `lab targets server NAME`: the reverse query — everything that targets a server. */
+import { Command } from "commander";
+import { loadModel, type CliContext } from "./context.js";
+import { examples } from "./examples.js";
+import { parseKind } from "./kinds.js";
+import { emit, outputOption, type OutputFormat } from "./output.js";
+import { findServer, serverJson, targetsText } from "./show-server.js";
+
+export function targetsCommand(ctx: CliContext): Command {
+  return new Command("targets")
+    .description("everything that targets a server: labels, groups, alerts, classes, secrets")
+    .argument("<kind>", "server (the only kind so far)")
+    .argument("<name>", "the server's name")
+    .addOption(outputOption(["text", "json", "yaml"]))
+    .addHelpText("after", examples("lab targets server db-1", "lab targets server db-1 -o json"))
+    .action(async (word: string, name: string, opts: { output: OutputFormat }, self: Command) => {
+      parseKind(word, ["servers"], "targets");
+      const { model } = await loadModel(ctx, self);
+      const server = findServer(model, name);
+      emit(
+        ctx,
+        opts.output,
+        () => serverJson(server),
+        () => targetsText(model, server, ctx.out),
+      );
+    });
+}
