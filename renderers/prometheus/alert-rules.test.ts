@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { fixtureModel } from "../../test/promtool/fixture-model.js";
+import { fixtureModel, type AlertInput } from "../../test/promtool/fixture-model.js";
 import { renderAlertRules, userAlertExpr, userAlertRule } from "./alert-rules.js";
 import { alertRulePath } from "./paths.js";
 
-function alertOf(spec: Parameters<typeof fixtureModel>[1][number]) {
+function alertOf(spec: AlertInput) {
   return fixtureModel([], [spec]).alerts[0]!;
 }
 
