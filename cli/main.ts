@@ -3,6 +3,7 @@ import { Command, CommanderError } from "commander";
 import { LabError, NotFoundError, UsageError } from "../core/errors.js";
 import { eprintln, makeContext, type CliContext } from "./context.js";
 import { encCommand } from "./enc.js";
+import { explainCommand } from "./explain.js";
 import { getCommand } from "./get.js";
 import type { CliIo } from "./io.js";
 import { showCommand } from "./show.js";
@@ -23,6 +24,7 @@ function commands(ctx: CliContext): Command[] {
     getCommand(ctx),
     showCommand(ctx),
     targetsCommand(ctx),
+    explainCommand(ctx),
     // Verbs written in their own modules register here.
     encCommand(ctx),
   ];
