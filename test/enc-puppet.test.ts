@@ -1,0 +1,264 @@
+/**
+ * The ENC data, served by `lab enc`, read by a real `puppet apply --node_terminus exec`.
+ *
+ * The renderer's artifacts are written to a temporary render root; Puppet's external_nodes
+ * script is a shell wrapper running the compiled `lab enc` (dist/, built by `npm test` before
+ * vitest: run `npm run build` first when running this file alone). The fixture module
+ * test/fixtures/puppet/modules/labtest fails the run unless the classes, a class parameter, the
+ * node parameters and the environment arrive as expected; `labtest::expect` (declared with -e)
+ * holds the expectation, written out here by hand rather than derived from the renderer.
+ */
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { From, ResolvedModel, ResolvedServer } from "../core/model.js";
+import { encRenderer } from "../renderers/puppet-enc/enc-renderer.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const modulePath = join(root, "test/fixtures/puppet/modules");
+const compiled = join(root, "dist/cli/enc.js");
+
+let work = "";
+
+const byLabel = (name: string): From[] => [{ kind: "label", name }];
+
+function server(name: string, over: Partial<ResolvedServer>): ResolvedServer {
+  return {
+    name,
+    provider: "xcpng",
+    labels: [],
+    environment: null,
+    region: null,
+    size: null,
+    sizeFrom: null,
+    address: name,
+    groups: [],
+    classes: [],
+    alerts: [],
+    secrets: [],
+    ports: [],
+    excludedFrom: [],
+    spec: { provider: "xcpng" },
+    source: { file: "servers.yaml", line: 1, col: 1 },
+    ...over,
+  };
+}
+
+/** Two nodes: a mail relay in lab environment dev (Puppet: development) and a bare box. */
+function puppetFixtureModel(): ResolvedModel {
+  const base = { name: "labtest::base", params: {}, from: byLabel("base") };
+  const mail = server("mail-1", {
+    labels: ["mailrelay", "base"],
+    environment: "dev",
+    region: "eu-west",
+    size: "small",
+    groups: ["eu-mail"],
+    classes: [
+      {
+        name: "labtest::mail",
+        params: { relayhost: "smtp.example.org", port: 2525 },
+        from: byLabel("mailrelay"),
+      },
+      base,
+    ],
+    secrets: [
+      { path: "tls/node-cert", access: "dynamic", from: byLabel("base") },
+      { path: "mail/relay-password", access: "read", from: byLabel("mailrelay") },
+    ],
+  });
+  const bare = server("bare-1", { labels: ["base", "on"], classes: [base] });
+  return {
+    settings: {
+      name: "puppet-fixture",
+      environments: { dev: "development" },
+      defaultBranch: "main",
+      ignore: [],
+      prices: {},
+    },
+    servers: [bare, mail],
+    labels: [],
+    groups: [],
+    alerts: [],
+    checks: [],
+    sizes: [],
+    secrets: [],
+  };
+}
+
+/** The compiled CLI must exist and be newer than its sources, or the test would run old code. */
+function assertFreshBuild(): void {
+  const built = statSync(compiled, { throwIfNoEntry: false });
+  const sources = ["cli/enc.ts", "renderers/puppet-enc/enc-paths.ts", "core/suggest.ts"];
+  const newest = Math.max(...sources.map((s) => statSync(join(root, s)).mtimeMs));
+  if (!built || built.mtimeMs < newest) {
+    throw new Error(`${compiled} is missing or older than its sources: run "npm run build"`);
+  }
+}
+
+function writeRendered(model: ResolvedModel, dir: string): void {
+  const { value, diagnostics } = encRenderer.render(model);
+  expect(diagnostics).toEqual([]);
+  for (const a of value) {
+    mkdirSync(dirname(join(dir, a.path)), { recursive: true });
+    writeFileSync(join(dir, a.path), a.content);
+  }
+}
+
+/** Puppet's external_nodes script: `lab enc --rendered DIR CERTNAME`. */
+function writeEncScript(rendered: string): string {
+  const entry = join(work, "lab-enc.mjs");
+  writeFileSync(
+    entry,
+    `import { encCommand } from ${JSON.stringify(pathToFileURL(compiled).href)};\n` +
+      `await encCommand().parseAsync(process.argv);\n`,
+  );
+  const script = join(work, "enc.sh");
+  writeFileSync(
+    script,
+    `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(entry)} ` +
+      `--rendered ${JSON.stringify(rendered)} "$1"\n`,
+  );
+  chmodSync(script, 0o755);
+  return script;
+}
+
+/** A Puppet literal for a JSON-like value: 'strings', [arrays], { 'k' => v }, undef. */
+function puppetLiteral(value: unknown): string {
+  if (value === null || value === undefined) return "undef";
+  if (typeof value === "string") return `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value)) return `[${value.map(puppetLiteral).join(", ")}]`;
+  const entries = Object.entries(value as Record<string, unknown>);
+  return `{ ${entries.map(([k, v]) => `${puppetLiteral(k)} => ${puppetLiteral(v)}`).join(", ")} }`;
+}
+
+interface Expectation {
+  classes: string[];
+  environment: string;
+  absent_classes?: string[];
+  class_params?: Record<string, Record<string, unknown>>;
+  parameters?: Record<string, unknown>;
+}
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function puppetApply(certname: string, expectation: Expectation): Run {
+  const dirs = ["conf", "var", "log", "run"].map((d) => join(work, d));
+  const code = `labtest::expect { '${certname}': ${Object.entries(expectation)
+    .map(([k, v]) => `${k} => ${puppetLiteral(v)}`)
+    .join(", ")} }`;
+  const args = [
+    "apply",
+    ...["--confdir", "--vardir", "--logdir", "--rundir"].flatMap((flag, i) => [flag, dirs[i]!]),
+    ...["--codedir", join(work, "code"), "--modulepath", modulePath],
+    ...["--node_terminus", "exec", "--external_nodes", join(work, "enc.sh")],
+    ...["--certname", certname, "--color", "false", "-e", code],
+  ];
+  const run = spawnSync("puppet", args, { encoding: "utf8", timeout: 60_000 });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** Puppet's own failure lines, without facter's harmless /proc noise. */
+function errors(run: Run): string[] {
+  return `${run.stdout}\n${run.stderr}`
+    .split("\n")
+    .filter((l) => l.startsWith("Error:") && !l.includes("Facter:"));
+}
+
+beforeAll(() => {
+  assertFreshBuild();
+  work = mkdtempSync(join(tmpdir(), "lab-enc-puppet-"));
+  for (const env of ["production", "development"]) {
+    mkdirSync(join(work, "code/environments", env), { recursive: true });
+  }
+  const rendered = join(work, "rendered");
+  writeRendered(puppetFixtureModel(), rendered);
+  writeEncScript(rendered);
+});
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+const MAIL: Expectation = {
+  classes: ["labtest::mail", "labtest::base"],
+  environment: "development",
+  class_params: { "labtest::mail": { relayhost: "smtp.example.org", port: 2525 } },
+  parameters: {
+    lab_labels: ["mailrelay", "base"],
+    lab_groups: ["eu-mail"],
+    lab_environment: "dev",
+    lab_region: "eu-west",
+    lab_provider: "xcpng",
+    lab_size: "small",
+    lab_secrets: ["mail/relay-password", "tls/node-cert"],
+  },
+};
+
+describe("puppet apply with lab enc as the external node classifier", () => {
+  it("gets the classes, a class parameter, the parameters and the mapped environment", () => {
+    const run = puppetApply("mail-1", MAIL);
+    expect(errors(run)).toEqual([]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("labtest::mail relays through smtp.example.org:2525");
+    expect(run.stdout).toContain("Compiled catalog for mail-1 in environment development");
+  });
+
+  it("pins a node with no environment to production; `on` stays a string label", () => {
+    const run = puppetApply("bare-1", {
+      classes: ["labtest::base"],
+      absent_classes: ["labtest::mail"],
+      environment: "production",
+      parameters: {
+        lab_labels: ["base", "on"],
+        lab_groups: [],
+        lab_environment: null,
+        lab_region: null,
+        lab_size: null,
+        lab_secrets: [],
+      },
+    });
+    expect(errors(run)).toEqual([]);
+    expect(run.status).toBe(0);
+  });
+
+  it("fails the run when the expected environment differs", () => {
+    const run = puppetApply("mail-1", { ...MAIL, environment: "production" });
+    expect(run.status).not.toBe(0);
+    expect(errors(run).join("\n")).toContain(
+      "labtest: $server_facts[environment] is ['development'], expected ['production']",
+    );
+  });
+
+  it("fails the run when a parameter differs only in case", () => {
+    const run = puppetApply("mail-1", {
+      ...MAIL,
+      parameters: { lab_labels: ["MailRelay", "base"] },
+    });
+    expect(run.status).not.toBe(0);
+    expect(errors(run).join("\n")).toContain(
+      "labtest: parameter $lab_labels is [['mailrelay', 'base']], expected [['MailRelay', 'base']]",
+    );
+  });
+
+  it("fails the run when an expected class is missing", () => {
+    const run = puppetApply("bare-1", { classes: ["labtest::mail"], environment: "production" });
+    expect(run.status).not.toBe(0);
+    expect(errors(run).join("\n")).toContain("labtest: class labtest::mail was not declared");
+  });
+
+  it("fails for a node lab does not know: lab enc exits 1 and Puppet stops", () => {
+    const run = puppetApply("ghost-1", { classes: [], environment: "production" });
+    expect(run.status).not.toBe(0);
+    const text = errors(run).join("\n");
+    expect(text).toContain("Failed to find ghost-1 via exec");
+    expect(text).toContain("returned 1");
+  });
+});
