@@ -7,14 +7,33 @@ import { checkRulePath } from "./paths.js";
 import { substituteSelector } from "./promql.js";
 import { ruleFile, type AlertingRule } from "./rule-file.js";
 
-type SourceLookup = ReadonlyMap<FromKind, ReadonlyMap<string, SourcePos>>;
+type SourceLookup = ReadonlyMap<FromKind, ReadonlyMap<string, readonly SourcePos[]>>;
 
+function push(map: Map<string, SourcePos[]>, key: string, pos: SourcePos): void {
+  const list = map.get(key);
+  if (list) list.push(pos);
+  else map.set(key, [pos]);
+}
+
+/**
+ * Sources by provenance. Auto-generated checks (`size: large`, `port 443`, `class nginx`) cite
+ * the size or the labels that declare the port or class; `identity`/`enrollment` cite nothing.
+ */
 function sourceLookup(model: ResolvedModel): SourceLookup {
-  return new Map<FromKind, ReadonlyMap<string, SourcePos>>([
-    ["label", new Map(model.labels.map((l) => [l.name, l.source]))],
-    ["group", new Map(model.groups.map((g) => [g.name, g.source]))],
-    ["server", new Map(model.servers.map((s) => [s.name, s.source]))],
-    ["size", new Map(model.sizes.map((s) => [s.name, s.source]))],
+  const named = <T extends { name: string; source: SourcePos }>(items: readonly T[]) =>
+    new Map(items.map((i) => [i.name, [i.source]]));
+  const auto = new Map<string, SourcePos[]>();
+  for (const size of model.sizes) push(auto, `size: ${size.name}`, size.source);
+  for (const label of model.labels) {
+    for (const port of label.spec.ports ?? []) push(auto, `port ${port}`, label.source);
+    for (const cls of label.classes) push(auto, `class ${cls.name}`, label.source);
+  }
+  return new Map<FromKind, ReadonlyMap<string, readonly SourcePos[]>>([
+    ["label", named(model.labels)],
+    ["group", named(model.groups)],
+    ["server", named(model.servers)],
+    ["size", named(model.sizes)],
+    ["auto", auto],
   ]);
 }
 
@@ -23,8 +42,7 @@ function checkSources(check: ResolvedCheck, lookup: SourceLookup): SourcePos[] {
   const out: SourcePos[] = [];
   for (const member of check.members) {
     for (const from of member.from) {
-      const pos = lookup.get(from.kind)?.get(from.name);
-      if (pos) out.push(pos);
+      out.push(...(lookup.get(from.kind)?.get(from.name) ?? []));
     }
   }
   return out;
