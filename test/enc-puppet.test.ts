@@ -2,8 +2,9 @@
  * The ENC data, served by `lab enc`, read by a real `puppet apply --node_terminus exec`.
  *
  * The renderer's artifacts are written to a temporary render root; Puppet's external_nodes
- * script is a shell wrapper running the compiled `lab enc` (dist/, built by `npm test` before
- * vitest: run `npm run build` first when running this file alone). The fixture module
+ * script is a shell wrapper running `node bin/lab.js enc --rendered DIR "$1"` (bin/lab.js runs
+ * the compiled CLI in dist/, built by `npm test` before vitest: run `npm run build` first when
+ * running this file alone). The fixture module
  * test/fixtures/puppet/modules/labtest fails the run unless the classes, a class parameter, the
  * node parameters and the environment arrive as expected; `labtest::expect` (declared with -e)
  * holds the expectation, written out here by hand rather than derived from the renderer.
@@ -12,14 +13,14 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { From, ResolvedModel, ResolvedServer } from "../core/model.js";
 import { encRenderer } from "../renderers/puppet-enc/enc-renderer.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const modulePath = join(root, "test/fixtures/puppet/modules");
-const compiled = join(root, "dist/cli/enc.js");
+const bin = join(root, "bin/lab.js");
 
 let work = "";
 
@@ -90,11 +91,16 @@ function puppetFixtureModel(): ResolvedModel {
 
 /** The compiled CLI must exist and be newer than its sources, or the test would run old code. */
 function assertFreshBuild(): void {
-  const built = statSync(compiled, { throwIfNoEntry: false });
-  const sources = ["cli/enc.ts", "renderers/puppet-enc/enc-paths.ts", "core/suggest.ts"];
-  const newest = Math.max(...sources.map((s) => statSync(join(root, s)).mtimeMs));
-  if (!built || built.mtimeMs < newest) {
-    throw new Error(`${compiled} is missing or older than its sources: run "npm run build"`);
+  const pairs = [
+    ["cli/main.ts", "dist/cli/main.js"],
+    ["cli/enc.ts", "dist/cli/enc.js"],
+    ["renderers/puppet-enc/enc-paths.ts", "dist/renderers/puppet-enc/enc-paths.js"],
+  ] as const;
+  for (const [source, built] of pairs) {
+    const out = statSync(join(root, built), { throwIfNoEntry: false });
+    if (!out || out.mtimeMs < statSync(join(root, source)).mtimeMs) {
+      throw new Error(`${built} is missing or older than ${source}: run "npm run build"`);
+    }
   }
 }
 
@@ -108,21 +114,14 @@ function writeRendered(model: ResolvedModel, dir: string): void {
 }
 
 /** Puppet's external_nodes script: `lab enc --rendered DIR CERTNAME`. */
-function writeEncScript(rendered: string): string {
-  const entry = join(work, "lab-enc.mjs");
-  writeFileSync(
-    entry,
-    `import { encCommand } from ${JSON.stringify(pathToFileURL(compiled).href)};\n` +
-      `await encCommand().parseAsync(process.argv);\n`,
-  );
+function writeEncScript(rendered: string): void {
   const script = join(work, "enc.sh");
+  const node = JSON.stringify(process.execPath);
   writeFileSync(
     script,
-    `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(entry)} ` +
-      `--rendered ${JSON.stringify(rendered)} "$1"\n`,
+    `#!/bin/sh\nexec ${node} ${JSON.stringify(bin)} enc --rendered ${JSON.stringify(rendered)} "$1"\n`,
   );
   chmodSync(script, 0o755);
-  return script;
 }
 
 /** A Puppet literal for a JSON-like value: 'strings', [arrays], { 'k' => v }, undef. */
@@ -161,7 +160,7 @@ function puppetApply(certname: string, expectation: Expectation): Run {
     ...["--node_terminus", "exec", "--external_nodes", join(work, "enc.sh")],
     ...["--certname", certname, "--color", "false", "-e", code],
   ];
-  const run = spawnSync("puppet", args, { encoding: "utf8", timeout: 60_000 });
+  const run = spawnSync("puppet", args, { encoding: "utf8", timeout: 110_000 });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
@@ -202,7 +201,7 @@ const MAIL: Expectation = {
   },
 };
 
-describe("puppet apply with lab enc as the external node classifier", () => {
+describe("puppet apply with lab enc as the external node classifier", { timeout: 120_000 }, () => {
   it("gets the classes, a class parameter, the parameters and the mapped environment", () => {
     const run = puppetApply("mail-1", MAIL);
     expect(errors(run)).toEqual([]);
