@@ -4,6 +4,7 @@ import { LabError, NotFoundError, UsageError } from "../core/errors.js";
 import { eprintln, makeContext, type CliContext } from "./context.js";
 import { encCommand } from "./enc.js";
 import { explainCommand } from "./explain.js";
+import { closest } from "./find.js";
 import { getCommand } from "./get.js";
 import type { CliIo } from "./io.js";
 import { showCommand } from "./show.js";
@@ -74,9 +75,8 @@ export function reportError(ctx: CliContext, err: unknown): number {
     return EXIT_USAGE;
   }
   if (err instanceof NotFoundError) {
-    const hint = err.suggestions.length
-      ? ` (did you mean ${err.suggestions.map((s) => `"${s}"`).join(", ")}?)`
-      : "";
+    const near = closest(err.wanted, err.suggestions);
+    const hint = near.length ? ` (did you mean ${near.map((s) => `"${s}"`).join(", ")}?)` : "";
     errorLine(ctx, `${err.kind} "${err.wanted}" not found${hint}`);
     return EXIT_ERRORS;
   }

@@ -35,8 +35,10 @@ export function groupView(model: ResolvedModel, group: ResolvedGroup) {
     text: (style: Style): string => {
       const lines = [style.bold(`Group: ${group.name}`)];
       if (group.spec.description) lines.push(`Description: ${group.spec.description}`);
+      if (group.spec.match) lines.push(`Match: ${selectorText(group.spec.match)}`);
+      if (group.spec.servers?.length) lines.push(`Servers: [${group.spec.servers.join(", ")}]`);
+      if (group.spec.exclude) lines.push(`Exclude: ${selectorText(group.spec.exclude)}`);
       lines.push(
-        `Match: ${selectorText(group.spec.match)}`,
         `Contains: ${plural(group.subgroups.length, "subgroup")}, ${plural(group.members.length, "server")} (${group.excluded.length} excluded)`,
       );
       const sub = group.subgroups.map((name) => ({
