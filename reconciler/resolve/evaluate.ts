@@ -13,7 +13,7 @@ import type {
   Selector,
   Target,
 } from "../../core/model.js";
-import { addFrom } from "./from-list.js";
+import { sameFrom } from "./from-list.js";
 import {
   CRITERIA_KEYS,
   valuesOf,
@@ -69,12 +69,12 @@ export function evaluateSelector(universe: Universe, selector: Selector): Select
   for (const group of uniqueNames(selector.groups)) {
     const members = universe.groupMembers(group);
     if (!members) continue;
-    const from: From = { kind: "group", name: group };
-    for (const rank of members) addPicked(picked, rank, from);
+    const only: [From] = [{ kind: "group", name: group }];
+    for (const rank of members) addPicked(picked, rank, only);
   }
   for (const server of uniqueNames(selector.servers)) {
     const rank = universe.rankOf.get(server);
-    if (rank !== undefined) addPicked(picked, rank, { kind: "server", name: server });
+    if (rank !== undefined) addPicked(picked, rank, [{ kind: "server", name: server }]);
   }
   return applyExclude(universe, selector.exclude, picked);
 }
@@ -83,52 +83,96 @@ function uniqueNames(value: unknown): string[] {
   return [...new Set(listOf(value))];
 }
 
-function addPicked(picked: Map<number, From[]>, rank: number, from: From): void {
-  const list = picked.get(rank);
-  if (list) addFrom(list, from);
-  else picked.set(rank, [from]);
+/**
+ * Provenance arrays are shared by the members picked the same way, so they are never changed
+ * in place: adding to a server already picked copies its list.
+ */
+function addPicked(picked: Map<number, From[]>, rank: number, only: [From]): void {
+  const existing = picked.get(rank);
+  if (!existing) picked.set(rank, only);
+  else if (!existing.some((f) => sameFrom(f, only[0]))) picked.set(rank, [...existing, only[0]]);
 }
 
-/** Servers meeting every criterion key; empty criteria match nothing. */
-function addCriteria(universe: Universe, target: Target, picked: Map<number, From[]>): void {
-  const criteria = criteriaOf(target);
-  if (criteria.length === 0) return;
-  let smallest = 0;
-  let smallestSize = Infinity;
-  criteria.forEach(([key, values], i) => {
+interface CriterionTest {
+  key: CriterionKey;
+  values: readonly string[];
+  set: ReadonlySet<string>;
+  /** One shared provenance object per matching value. */
+  froms: Map<string, From>;
+}
+
+function passes(facts: ServerFacts, test: CriterionTest): boolean {
+  if (test.key === "labels") return facts.labels.some((l) => test.set.has(l));
+  const own = facts[test.key];
+  return own !== null && test.set.has(own);
+}
+
+function fromFor(test: CriterionTest, value: string): From {
+  let from = test.froms.get(value);
+  if (!from) test.froms.set(value, (from = { kind: fromKindOf(test.key), name: value }));
+  return from;
+}
+
+/** The criteria of a selector as tests, and the one whose index gives the fewest candidates. */
+function prepareCriteria(universe: Universe, target: Target) {
+  const tests: CriterionTest[] = criteriaOf(target).map(([key, values]) => ({
+    key,
+    values,
+    set: new Set(values),
+    froms: new Map(),
+  }));
+  let seed = tests[0];
+  let seedSize = Infinity;
+  for (const test of tests) {
     let size = 0;
-    for (const v of values) size += universe.index[key].get(v)?.length ?? 0;
-    if (size < smallestSize) [smallest, smallestSize] = [i, size];
-  });
-  if (smallestSize === 0) return;
-  const [seedKey, seedValues] = criteria[smallest]!;
-  const seen = new Set<number>();
-  const cache = new Map<string, From>();
-  for (const value of seedValues) {
-    for (const rank of universe.index[seedKey].get(value) ?? []) {
-      if (seen.has(rank)) continue;
-      seen.add(rank);
-      const froms = matchAll(universe.servers[rank]!, criteria, cache);
-      if (froms) for (const from of froms) addPicked(picked, rank, from);
+    for (const v of test.set) size += universe.index[test.key].get(v)?.length ?? 0;
+    if (size < seedSize) [seed, seedSize] = [test, size];
+  }
+  return { tests, seed: seedSize > 0 ? seed : undefined };
+}
+
+interface TrieNode {
+  froms?: From[];
+  next: Map<From, TrieNode>;
+}
+
+/** One shared provenance array per combination of matched values, found without allocating. */
+class FromTrie {
+  private readonly root: TrieNode = { next: new Map() };
+  private readonly path: From[] = [];
+
+  lookup(tests: readonly CriterionTest[], valueOf: (t: CriterionTest) => string): From[] {
+    let node = this.root;
+    this.path.length = 0;
+    for (const t of tests) {
+      const from = fromFor(t, valueOf(t));
+      this.path.push(from);
+      let next = node.next.get(from);
+      if (!next) node.next.set(from, (next = { next: new Map() }));
+      node = next;
+    }
+    return (node.froms ??= [...this.path]);
+  }
+}
+
+/** Servers meeting every criterion key (empty criteria match nothing). Runs first. */
+function addCriteria(universe: Universe, target: Target, picked: Map<number, From[]>): void {
+  const { tests, seed } = prepareCriteria(universe, target);
+  if (!seed) return;
+  const trie = new FromTrie();
+  const seen = seed.set.size > 1 ? new Set<number>() : undefined;
+  for (const value of seed.set) {
+    for (const rank of universe.index[seed.key].get(value) ?? []) {
+      if (seen?.has(rank)) continue;
+      seen?.add(rank);
+      const facts = universe.servers[rank]!;
+      if (!tests.every((t) => t === seed || passes(facts, t))) continue;
+      const shared = trie.lookup(tests, (t) =>
+        t === seed && t.key !== "labels" ? value : criterionMatch(facts, t.key, t.values)!,
+      );
+      picked.set(rank, shared);
     }
   }
-}
-
-function matchAll(
-  facts: ServerFacts,
-  criteria: readonly [CriterionKey, string[]][],
-  cache: Map<string, From>,
-): From[] | undefined {
-  const froms: From[] = [];
-  for (const [key, values] of criteria) {
-    const value = criterionMatch(facts, key, values);
-    if (value === undefined) return undefined;
-    const id = `${key}\0${value}`;
-    let from = cache.get(id);
-    if (!from) cache.set(id, (from = { kind: fromKindOf(key), name: value }));
-    froms.push(from);
-  }
-  return froms;
 }
 
 /** An exclude made ready for per-server checks (groups resolved to their members). */
@@ -175,7 +219,7 @@ function applyExclude(
   picked: Map<number, From[]>,
 ): Selection {
   const selection: Selection = { members: [], ranks: [], excluded: [], excludedRanks: [] };
-  const ranks = [...picked.keys()].sort((a, b) => a - b);
+  const ranks = Int32Array.from(picked.keys()).sort();
   const prepared = exclude ? prepareExclude(universe, exclude) : undefined;
   for (const rank of ranks) {
     const facts = universe.servers[rank]!;

@@ -5,6 +5,7 @@ import type {
   ExclusionRef,
   From,
   LoadedRepo,
+  ResolvedAlertRef,
   ResolvedModel,
   ResolvedServer,
   Server,
@@ -100,7 +101,7 @@ function serverFacts(
 
 interface PerServer {
   groups: string[];
-  user: [string, From[]][];
+  user: ResolvedAlertRef[];
   excludedFrom: ExclusionRef[];
 }
 
@@ -120,7 +121,7 @@ function collectPerServer(
       const name = names[i]!.name;
       sel.ranks.forEach((rank, j) => {
         if (kind === "group") per[rank]!.groups.push(name);
-        else per[rank]!.user.push([name, sel.members[j]!.from]);
+        else per[rank]!.user.push({ name, kind: "user", from: sel.members[j]!.from });
       });
       sel.excludedRanks.forEach((rank, j) => {
         per[rank]!.excludedFrom.push({ kind, name, why: sel.excluded[j]!.why });

@@ -138,36 +138,59 @@ export interface AlertInputs {
   classes: readonly ResolvedClass[];
   ports: readonly ResolvedPort[];
   size: string | null;
-  /** User alerts that select the server, with the parts that selected it. */
-  user: readonly (readonly [string, readonly From[]])[];
+  /** User alerts that select the server (kind "user"), sorted by name. */
+  user: readonly ResolvedAlertRef[];
 }
 
 /** Label-declared checks, user alerts, then auto-generated checks; sorted by name and kind. */
 export function alertsFor(input: AlertInputs, ctx: ItemContext): ResolvedAlertRef[] {
-  const byKey = new Map<string, ResolvedAlertRef>();
-  const add = (kind: "check" | "user", name: string, from: From): void => {
-    const key = `${kind}\0${name}`;
-    const existing = byKey.get(key);
+  const checks = checksFor(input, ctx);
+  const user = userAlerts(input.user);
+  const out: ResolvedAlertRef[] = [];
+  let u = 0;
+  for (const check of checks) {
+    while (u < user.length && cmp(user[u]!.name, check.name) < 0) out.push(user[u++]!);
+    out.push(check);
+  }
+  while (u < user.length) out.push(user[u++]!);
+  return out;
+}
+
+/** User alerts, sorted by name: a name given twice (duplicates adjacent) becomes one entry. */
+function userAlerts(user: readonly ResolvedAlertRef[]): ResolvedAlertRef[] {
+  const out: ResolvedAlertRef[] = [];
+  for (const ref of user) {
+    const last = out[out.length - 1];
+    if (last?.name !== ref.name) out.push(ref);
+    else {
+      const from = [...last.from];
+      for (const f of ref.from) addFrom(from, f);
+      out[out.length - 1] = { ...last, from };
+    }
+  }
+  return out;
+}
+
+function checksFor(input: AlertInputs, ctx: ItemContext): ResolvedAlertRef[] {
+  const byName = new Map<string, ResolvedAlertRef>();
+  const add = (name: string, from: From): void => {
+    const existing = byName.get(name);
     if (existing) addFrom(existing.from, from);
-    else byKey.set(key, { name, kind, from: [from] });
+    else byName.set(name, { name, kind: "check", from: [from] });
   };
   for (const label of input.labels) {
     const info = ctx.labels.get(label);
-    if (info) for (const check of info.alerts) add("check", check, info.from);
+    if (info) for (const check of info.alerts) add(check, info.from);
   }
-  for (const [name, froms] of input.user) for (const from of froms) add("user", name, from);
   if (input.size !== null) {
     const from = ctx.autoFrom(`size: ${input.size}`);
-    for (const check of SIZE_CHECKS) add("check", check, from);
+    for (const check of SIZE_CHECKS) add(check, from);
   }
-  for (const check of IDENTITY_CHECKS) add("check", check, ctx.autoFrom("identity"));
-  for (const check of ENROLLMENT_CHECKS) add("check", check, ctx.autoFrom("enrollment"));
-  for (const { port } of input.ports) {
-    add("check", checkForPort(port), ctx.autoFrom(`port ${port}`));
-  }
+  for (const check of IDENTITY_CHECKS) add(check, ctx.autoFrom("identity"));
+  for (const check of ENROLLMENT_CHECKS) add(check, ctx.autoFrom("enrollment"));
+  for (const { port } of input.ports) add(checkForPort(port), ctx.autoFrom(`port ${port}`));
   for (const c of input.classes) {
-    for (const check of checksForClass(c.name))
-      add("check", check, ctx.autoFrom(`class ${c.name}`));
+    for (const check of checksForClass(c.name)) add(check, ctx.autoFrom(`class ${c.name}`));
   }
-  return [...byKey.values()].sort((a, b) => cmp(a.name, b.name) || cmp(a.kind, b.kind));
+  return [...byName.values()].sort((a, b) => cmp(a.name, b.name));
 }
