@@ -1,0 +1,66 @@
+/** Which files of a repo are config (DESIGN.md §1), which are Puppet code, which are ignored. */
+import picomatch from "picomatch";
+
+export interface RepoFiles {
+  /** `*.yaml`/`*.yml` candidates, sorted by path. */
+  config: string[];
+  /** `puppet/**\/*.pp`, sorted by path. */
+  puppet: string[];
+}
+
+function hasDotSegment(path: string): boolean {
+  return path.split("/").some((segment) => segment.startsWith("."));
+}
+
+function isSopsFile(path: string): boolean {
+  return /\.sops\.(ya?ml|json)$/.test(path);
+}
+
+/**
+ * Splits a file listing into config candidates and Puppet code. Dotfiles, dot-folders,
+ * `node_modules/` and SOPS files are never config; `puppet/` holds only Puppet code.
+ */
+export function selectFiles(paths: Iterable<string>): RepoFiles {
+  const config: string[] = [];
+  const puppet: string[] = [];
+  for (const path of paths) {
+    if (hasDotSegment(path) || path.split("/").includes("node_modules")) continue;
+    if (path.startsWith("puppet/")) {
+      if (path.endsWith(".pp")) puppet.push(path);
+      continue;
+    }
+    if (/\.ya?ml$/.test(path) && !isSopsFile(path)) config.push(path);
+  }
+  config.sort(byPath);
+  puppet.sort(byPath);
+  return { config, puppet };
+}
+
+function byPath(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A predicate for `lab.ignore`: a path is ignored when a glob matches it or one of its parent
+ * folders (so `docs` and `docs/**` both ignore everything under docs/).
+ */
+export function ignoreMatcher(globs: readonly string[]): (path: string) => boolean {
+  const matchers = globs.flatMap(compileGlob);
+  if (matchers.length === 0) return () => false;
+  const isMatch = (path: string): boolean => matchers.some((m) => m(path));
+  return (path) => {
+    if (isMatch(path)) return true;
+    for (let i = path.indexOf("/"); i !== -1; i = path.indexOf("/", i + 1)) {
+      if (isMatch(path.slice(0, i))) return true;
+    }
+    return false;
+  };
+}
+
+function compileGlob(glob: string): ((path: string) => boolean)[] {
+  try {
+    return [picomatch(glob, { dot: true })];
+  } catch {
+    return [];
+  }
+}

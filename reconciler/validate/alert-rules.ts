@@ -1,0 +1,79 @@
+/** Alerts and secrets: durations, conditions, and condition-or-expr. */
+import { child, entriesOf, isRecord, type CheckContext } from "./check-context.js";
+
+/** Prometheus durations: units largest first, each at most once, e.g. 1h30m, 90d, 500ms. */
+const DURATION = /^(0|(?=\d)(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?)$/;
+
+export function isDuration(text: string): boolean {
+  return text !== "" && DURATION.test(text);
+}
+
+const OPERATORS = [">=", "<=", "==", "!=", ">", "<"] as const;
+const METRIC = "[a-zA-Z_:][a-zA-Z0-9_:]*";
+const MATCHER = `\\s*[a-zA-Z_][a-zA-Z0-9_]*\\s*(=~|!~|!=|=)\\s*"(?:[^"\\\\]|\\\\.)*"\\s*`;
+const CONDITION = new RegExp(
+  `^\\s*${METRIC}(\\{(${MATCHER}(,${MATCHER})*,?)?\\})?\\s*(>=|<=|==|!=|>|<)\\s*-?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?\\s*$`,
+);
+
+export function isCondition(text: string): boolean {
+  return CONDITION.test(text);
+}
+
+/** Why a condition is malformed, in words. */
+function conditionProblem(text: string): string {
+  const op = /(>=|<=|==|!=|=~|!~|>|<|=)/.exec(text.replace(/\{[^}]*\}/g, ""));
+  if (!op) return `no comparison operator (use one of ${OPERATORS.join(" ")})`;
+  if (!(OPERATORS as readonly string[]).includes(op[1]!)) {
+    return `operator "${op[1]}" is not one of ${OPERATORS.join(" ")}`;
+  }
+  const [left = "", right = ""] = text.split(op[1]!, 2).map((s) => s.trim());
+  if (!/^-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(right)) return `"${right}" is not a number`;
+  return `"${left}" is not a metric name with optional {label="value"} matchers`;
+}
+
+const DURATION_HELP = "expected e.g. 30s, 5m, 1h30m or 90d: units y w d h m s ms, largest first";
+
+function checkDuration(ctx: CheckContext, value: unknown, pointer: string): void {
+  if (typeof value !== "string" || !ctx.ok(pointer) || isDuration(value)) return;
+  ctx.report("LAB220", pointer, `malformed duration "${value}" (${DURATION_HELP})`, {
+    fix: /^\d+$/.test(value)
+      ? `write ${value}s or ${value}m`
+      : "use a Prometheus duration such as 5m",
+  });
+}
+
+function checkAlert(ctx: CheckContext, alert: Readonly<Record<string, unknown>>, at: string): void {
+  checkDuration(ctx, alert.for, child(at, "for"));
+  const { condition, expr } = alert;
+  const has = { condition: condition !== undefined, expr: expr !== undefined };
+  const name = typeof alert.name === "string" ? `alert ${alert.name}` : "alert";
+  const clean = ctx.ok(child(at, "condition")) && ctx.ok(child(at, "expr"));
+  if (has.condition === has.expr && clean) {
+    const what = has.condition ? "has both condition and expr" : "has neither condition nor expr";
+    ctx.report("LAB222", at, `${name} ${what}; give exactly one`, {
+      fix: has.condition
+        ? "keep condition (metric OP number) or expr (raw PromQL), not both"
+        : "add condition: metric_name > 90",
+    });
+  }
+  const condAt = child(at, "condition");
+  if (typeof condition === "string" && ctx.ok(condAt) && !isCondition(condition)) {
+    ctx.report(
+      "LAB221",
+      condAt,
+      `malformed condition "${condition}": ${conditionProblem(condition)}; expected "metric OP number", e.g. memory_usage_percent > 90`,
+    );
+  }
+}
+
+export function checkAlertRules(ctx: CheckContext): void {
+  const alerts = ctx.repo.config.alerts as unknown;
+  if (Array.isArray(alerts)) {
+    alerts.forEach((alert: unknown, i) => {
+      if (isRecord(alert)) checkAlert(ctx, alert, `/alerts/${i}`);
+    });
+  }
+  for (const [path, secret] of entriesOf(ctx.repo.config.secrets)) {
+    checkDuration(ctx, secret.rotate_every, child("/secrets", path, "rotate_every"));
+  }
+}

@@ -1,0 +1,171 @@
+/** Names that must refer to something defined: labels, groups, servers, secrets, sizes, checks. */
+import { CHECKS } from "../../core/check-catalog.js";
+import { didYouMean } from "../../core/suggest.js";
+import { listNames, unknownName } from "./describe.js";
+import {
+  child,
+  entriesOf,
+  isRecord,
+  nameItems,
+  namesOf,
+  type CheckContext,
+  type Json,
+} from "./check-context.js";
+
+interface Known {
+  labels: Set<string>;
+  groups: Set<string>;
+  servers: Set<string>;
+  secrets: Set<string>;
+  sizes: Set<string>;
+  checks: Set<string>;
+}
+
+function knownNames(ctx: CheckContext): Known {
+  const c = ctx.repo.config;
+  return {
+    labels: namesOf(c.labels),
+    groups: namesOf(c.groups),
+    servers: namesOf(c.servers),
+    secrets: namesOf(c.secrets),
+    sizes: namesOf(c.sizes),
+    checks: new Set(CHECKS.keys()),
+  };
+}
+
+/** Reports every name in `value` (a name or a list) that `known` lacks. */
+function checkNames(
+  ctx: CheckContext,
+  value: unknown,
+  pointer: string,
+  what: { code: "LAB200" | "LAB201" | "LAB202" | "LAB203" | "LAB204" | "LAB205"; kind: string },
+  known: ReadonlySet<string>,
+): void {
+  for (const [name, at] of nameItems(value, pointer)) {
+    if (known.has(name) || !ctx.ok(at)) continue;
+    ctx.report(what.code, at, unknownName(what.kind, name, known), {
+      severity: what.code === "LAB200" ? "warning" : "error",
+    });
+  }
+}
+
+/** Selectors (group match/sources/exclude, alert target/exclude): groups, servers, sizes. */
+function checkSelector(ctx: CheckContext, known: Known, selector: unknown, pointer: string): void {
+  if (!isRecord(selector) || !ctx.ok(pointer)) return;
+  checkNames(
+    ctx,
+    selector.groups,
+    child(pointer, "groups"),
+    { code: "LAB201", kind: "group" },
+    known.groups,
+  );
+  checkNames(
+    ctx,
+    selector.servers,
+    child(pointer, "servers"),
+    { code: "LAB202", kind: "server" },
+    known.servers,
+  );
+  checkNames(
+    ctx,
+    selector.size,
+    child(pointer, "size"),
+    { code: "LAB204", kind: "size" },
+    known.sizes,
+  );
+}
+
+function checkSelectors(ctx: CheckContext, known: Known): void {
+  for (const [name, group] of entriesOf(ctx.repo.config.groups)) {
+    const at = child("/groups", name);
+    checkSelector(ctx, known, group, at);
+    checkSelector(ctx, known, group.match, child(at, "match"));
+    checkSelector(ctx, known, group.exclude, child(at, "exclude"));
+  }
+  const alerts = ctx.repo.config.alerts as unknown;
+  if (!Array.isArray(alerts)) return;
+  alerts.forEach((alert: unknown, i) => {
+    if (!isRecord(alert)) return;
+    checkSelector(ctx, known, alert.target, `/alerts/${i}/target`);
+    checkSelector(ctx, known, alert.exclude, `/alerts/${i}/exclude`);
+  });
+}
+
+function checkLabels(ctx: CheckContext, known: Known): void {
+  for (const [name, label] of entriesOf(ctx.repo.config.labels)) {
+    const at = child("/labels", name);
+    checkNames(
+      ctx,
+      label.secrets,
+      child(at, "secrets"),
+      { code: "LAB203", kind: "secret" },
+      known.secrets,
+    );
+    checkNames(ctx, label.size, child(at, "size"), { code: "LAB204", kind: "size" }, known.sizes);
+    checkNames(
+      ctx,
+      label.alerts,
+      child(at, "alerts"),
+      { code: "LAB205", kind: "check" },
+      known.checks,
+    );
+  }
+}
+
+/** A size with no entry for the server's provider: the provider cannot build it. */
+function checkSizeMapping(ctx: CheckContext, name: string, server: Json): void {
+  const at = child("/servers", name);
+  const { provider, size } = server;
+  if (typeof provider !== "string" || typeof size !== "string") return;
+  if (!ctx.ok(child(at, "provider")) || !ctx.ok(child(at, "size"))) return;
+  const spec = (ctx.repo.config.sizes as Record<string, unknown> | undefined)?.[size];
+  if (!isRecord(spec) || !ctx.ok(child("/sizes", size))) return;
+  const mapped = isRecord(spec.providers) ? Object.keys(spec.providers) : [];
+  if (mapped.includes(provider)) return;
+  const has = mapped.length > 0 ? `it maps ${listNames(mapped)}` : "it maps no provider";
+  ctx.report(
+    "LAB206",
+    child(at, "size"),
+    `size "${size}" has no mapping for provider "${provider}" (${has})`,
+    { severity: "warning", fix: `add sizes.${size}.providers.${provider}` },
+  );
+}
+
+function checkServers(ctx: CheckContext, known: Known): void {
+  for (const [name, server] of entriesOf(ctx.repo.config.servers)) {
+    const at = child("/servers", name);
+    checkNames(
+      ctx,
+      server.labels,
+      child(at, "labels"),
+      { code: "LAB200", kind: "label" },
+      known.labels,
+    );
+    checkNames(ctx, server.size, child(at, "size"), { code: "LAB204", kind: "size" }, known.sizes);
+    if (known.sizes.has(String(server.size))) checkSizeMapping(ctx, name, server);
+  }
+}
+
+/** `lab::secret('path')` in Puppet code must name a secret with metadata. */
+function checkPuppetSecrets(ctx: CheckContext, known: Known): void {
+  const classes = ctx.repo.puppet.classes;
+  for (const className of Object.keys(classes).sort()) {
+    for (const use of classes[className]?.secrets ?? []) {
+      if (known.secrets.has(use.path)) continue;
+      ctx.report(
+        "LAB203",
+        "",
+        `class ${className} reads unknown secret "${use.path}"${didYouMean(use.path, known.secrets)}; add it under secrets: (known secrets: ${listNames(known.secrets) || "none"})`,
+        { at: use.pos, fix: `add secrets: { ${use.path}: { type: static } }` },
+      );
+    }
+  }
+}
+
+export function checkReferences(ctx: CheckContext): void {
+  const known = knownNames(ctx);
+  checkServers(ctx, known);
+  checkLabels(ctx, known);
+  checkSelectors(ctx, known);
+  checkPuppetSecrets(ctx, known);
+}
