@@ -7,9 +7,12 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { dirSource } from "../adapters/fs/dir-source.js";
 import type { ResolvedModel } from "../core/model.js";
 import type { Artifact } from "../core/renderer.js";
+import { checkRepo } from "../reconciler/check-repo.js";
 import { naemonRenderer } from "../renderers/naemon/naemon-renderer.js";
 import { naemonServices } from "../renderers/naemon/naemon-services.js";
 import { sampleModel } from "../renderers/naemon/sample-model.js";
@@ -84,23 +87,40 @@ function hostgroupCount(artifacts: readonly Artifact[]): number {
   return file?.content.match(/^define hostgroup \{$/gm)?.length ?? 0;
 }
 
+function expectAccepted(model: ResolvedModel, artifacts: readonly Artifact[]): void {
+  const result = verify(artifacts);
+  expect(result.output).toContain("Total Errors:   0");
+  expect(result.output).toContain("Total Warnings: 0");
+  expect(result.status).toBe(0);
+  expect(result.counts).toMatchObject({
+    hosts: model.servers.length,
+    services: serviceCount(model),
+    "host groups": hostgroupCount(artifacts),
+    contacts: 1,
+    "contact groups": 1,
+    "time periods": 1,
+  });
+}
+
 describe("nagios4 -v on the rendered Naemon tree", () => {
   it("accepts the sample model's tree with the model's hosts and services", () => {
     const model = sampleModel();
-    const { value } = naemonRenderer.render(model);
-    const result = verify(value);
-    expect(result.output).toContain("Total Errors:   0");
-    expect(result.output).toContain("Total Warnings: 0");
-    expect(result.status).toBe(0);
+    const { value, diagnostics } = naemonRenderer.render(model);
+    expect(diagnostics).toEqual([]);
     expect(serviceCount(model)).toBe(6);
-    expect(result.counts).toMatchObject({
-      hosts: model.servers.length,
-      services: serviceCount(model),
-      "host groups": hostgroupCount(value),
-      contacts: 1,
-      "contact groups": 1,
-      "time periods": 1,
-    });
+    expectAccepted(model, value);
+  });
+
+  it("accepts the tree rendered from examples/infra-repo", async () => {
+    const example = fileURLToPath(new URL("../examples/infra-repo", import.meta.url));
+    const { model, diagnostics } = await checkRepo(dirSource(example));
+    expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    if (!model) throw new Error("examples/infra-repo did not resolve");
+    const { value, diagnostics: rendered } = naemonRenderer.render(model);
+    expect(rendered).toEqual([]);
+    expect(model.servers.length).toBeGreaterThan(10);
+    expect(serviceCount(model)).toBeGreaterThan(model.servers.length);
+    expectAccepted(model, value);
   });
 
   it("fails on a broken object file (the verification step can fail)", () => {
