@@ -3,14 +3,13 @@ import { Command } from "commander";
 import type { SourcePos } from "../core/diagnostics.js";
 import { LabError } from "../core/errors.js";
 import type { ResolvedModel } from "../core/model.js";
-import { explain, type Explanation, type ExplanationStep } from "../reconciler/resolve/explain.js";
+import type { Explanation, ExplanationStep } from "../reconciler/resolve/explain.js";
 import { loadModel, type CliContext } from "./context.js";
 import { examples } from "./examples.js";
 import { parseKind } from "./kinds.js";
 import { emit, outputOption, type OutputFormat } from "./output.js";
 import type { Style } from "./printers/color.js";
 import { renderTree, type TreeNode } from "./printers/tree.js";
-import { findServer } from "./show-server.js";
 
 function at(pos: SourcePos): string {
   return `${pos.file}:${pos.line}:${pos.col}`;
@@ -88,10 +87,12 @@ export function explainCommand(ctx: CliContext): Command {
         const kind = parseKind(targetWord, ["groups", "alerts"], "explain server NAME");
         const { repo, model } = await loadModel(ctx, self);
         const targetKind = kind === "groups" ? "group" : "alert";
+        const { findServer } = await import("./show-server.js");
+        const { explain } = await import("../reconciler/resolve/explain.js");
         findServer(model, server);
         if (targetKind === "alert") refuseCheck(model, target, server);
         const e = explain(repo, model, server, targetKind, target);
-        emit(
+        await emit(
           ctx,
           opts.output,
           () => e,

@@ -2,7 +2,6 @@
 import { Command } from "commander";
 import { eprintln, loadModel, type CliContext } from "./context.js";
 import { examples } from "./examples.js";
-import { listView } from "./get-views.js";
 import { kindAliases, parseKind, type Kind } from "./kinds.js";
 import { emit, outputOption, type OutputFormat } from "./output.js";
 import { renderTable } from "./printers/table.js";
@@ -36,12 +35,13 @@ export function getCommand(ctx: CliContext): Command {
     .action(async (word: string, opts: SelectorFlags & { output: OutputFormat }, self: Command) => {
       const kind = parseKind(word, KINDS, "get");
       const { model } = await loadModel(ctx, self);
-      const view = listView(model, kind, selectedServers(model, opts));
+      const { listView } = await import("./get-views.js");
+      const view = listView(model, kind, await selectedServers(model, opts));
       if ((opts.output === "table" || opts.output === "wide") && !view.items.length) {
         eprintln(ctx, `No ${kind} found.`);
         return;
       }
-      emit(
+      await emit(
         ctx,
         opts.output,
         () => ({ kind: "List", items: view.items.map((i) => i.json) }),

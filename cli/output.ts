@@ -2,7 +2,6 @@
 import { Option } from "commander";
 import type { CliContext } from "./context.js";
 import { formatJson } from "./printers/json.js";
-import { formatYaml } from "./printers/yaml.js";
 
 export type OutputFormat = "text" | "table" | "wide" | "json" | "yaml";
 
@@ -10,14 +9,22 @@ export function outputOption(formats: readonly OutputFormat[]): Option {
   return new Option("-o, --output <format>", "output format").choices(formats).default(formats[0]);
 }
 
-/** Print `data` as JSON or YAML, or the text `render` makes for the other formats. */
-export function emit(
+/**
+ * Print `data` as JSON or YAML, or the text `render` makes for the other formats. The YAML
+ * writer is loaded on first use: it is the heaviest import of the CLI.
+ */
+export async function emit(
   ctx: CliContext,
   format: OutputFormat,
   data: () => unknown,
   render: () => string,
-): void {
-  if (format === "json") ctx.io.stdout.write(formatJson(data()));
-  else if (format === "yaml") ctx.io.stdout.write(formatYaml(data()));
-  else ctx.io.stdout.write(render());
+): Promise<void> {
+  if (format === "json") {
+    ctx.io.stdout.write(formatJson(data()));
+  } else if (format === "yaml") {
+    const { formatYaml } = await import("./printers/yaml.js");
+    ctx.io.stdout.write(formatYaml(data()));
+  } else {
+    ctx.io.stdout.write(render());
+  }
 }

@@ -2,7 +2,6 @@
 import type { Command } from "commander";
 import type { Provider, ResolvedModel, Selector } from "../core/model.js";
 import defs from "../schemas/defs.schema.json" with { type: "json" };
-import { select } from "../reconciler/resolve/select.js";
 import { requireKnown } from "./find.js";
 
 export interface SelectorFlags {
@@ -97,7 +96,12 @@ export function selectorFromFlags(model: ResolvedModel, f: SelectorFlags): Selec
 }
 
 /** The names of the selected servers, or null when no selector flag was given (everything). */
-export function selectedServers(model: ResolvedModel, f: SelectorFlags): Set<string> | null {
+export async function selectedServers(
+  model: ResolvedModel,
+  f: SelectorFlags,
+): Promise<Set<string> | null> {
   if (!hasSelector(f)) return null;
-  return new Set(select(model, selectorFromFlags(model, f)).map((m) => m.name));
+  const selector = selectorFromFlags(model, f);
+  const { select } = await import("../reconciler/resolve/select.js");
+  return new Set(select(model, selector).map((m) => m.name));
 }

@@ -4,7 +4,6 @@ import { loadModel, type CliContext } from "./context.js";
 import { examples } from "./examples.js";
 import { parseKind } from "./kinds.js";
 import { emit, outputOption, type OutputFormat } from "./output.js";
-import { findServer, serverJson, targetsText } from "./show-server.js";
 
 export function targetsCommand(ctx: CliContext): Command {
   return new Command("targets")
@@ -16,8 +15,9 @@ export function targetsCommand(ctx: CliContext): Command {
     .action(async (word: string, name: string, opts: { output: OutputFormat }, self: Command) => {
       parseKind(word, ["servers"], "targets");
       const { model } = await loadModel(ctx, self);
+      const { findServer, serverJson, targetsText } = await import("./show-server.js");
       const server = findServer(model, name);
-      emit(
+      await emit(
         ctx,
         opts.output,
         () => serverJson(server),

@@ -21,7 +21,7 @@ export function validateCommand(ctx: CliContext): Command {
     .action(async (opts: { output: OutputFormat }, cmd: Command) => {
       const checked = await checkRepoAt(ctx, cmd);
       const { diagnostics } = checked;
-      emit(
+      await emit(
         ctx,
         opts.output,
         () => ({ diagnostics: diagnostics.map(diagnosticJson) }),
