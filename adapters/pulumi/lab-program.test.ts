@@ -110,14 +110,19 @@ describe("labProgram under Pulumi's mocks", () => {
     expect(XO_VM_TYPE).toBe("xenorchestra:index/vm:Vm");
   });
 
-  it("refuses xcpng servers without the site's ids or without a template", async () => {
+  it("takes the site's template for servers without an image, and refuses what it cannot place", async () => {
     await expect(labProgram(stack("xcpng-prod"))()).rejects.toBeInstanceOf(LabError);
     const config = stack("xcpng-prod");
     if (config.provider !== "xcpng") throw new Error("not xcpng");
     const noImage = { ...config.servers["mail-1"]! };
     delete noImage.image;
     const broken: StackConfig = { ...config, servers: { "mail-1": noImage } };
-    await expect(labProgram(broken, SITE)()).rejects.toThrow("xcpng server mail-1 has no image");
+    await expect(labProgram(broken, SITE)()).rejects.toThrow(
+      "xcpng server mail-1 has no image and the site no template",
+    );
+    const site = { xcpng: { ...SITE.xcpng, template: "tmpl-debian-12" } };
+    const { resources } = await dryRun("acme-infra", "xcpng-prod", labProgram(broken, site));
+    expect(resources[0]?.inputs.template).toBe("tmpl-debian-12");
   });
 
   it("builds EC2 arguments of @pulumi/aws's own InstanceArgs type", () => {

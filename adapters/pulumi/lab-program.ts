@@ -19,10 +19,16 @@ import type { XoVmArgs } from "./xo-vm.js";
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
 
-/** Where xcpng VMs attach: lab's repo format does not model XO networks and storage yet. */
+/**
+ * Where xcpng VMs go, set per installation: lab's repo format does not model Xen Orchestra
+ * networks, storage or templates yet.
+ */
 export interface XcpngSite {
   networkId: string;
+  /** Storage repository for the root disks. */
   srId: string;
+  /** The template cloned for servers without an `image`. */
+  template?: string;
 }
 
 export interface SiteSettings {
@@ -64,13 +70,17 @@ function registerAws(servers: Readonly<Record<string, AwsServerConfig>>): Progra
 }
 
 export function xoVmArgs(name: string, server: XcpngServerConfig, site: XcpngSite): XoVmArgs {
-  if (server.image === undefined) {
-    throw new LabError("INVALID_REPO", `xcpng server ${name} has no image (template)`);
+  const template = server.image ?? site.template;
+  if (template === undefined) {
+    throw new LabError(
+      "INVALID_REPO",
+      `xcpng server ${name} has no image and the site no template`,
+    );
   }
   return {
     nameLabel: name,
     nameDescription: `lab server ${name} (size ${server.size})`,
-    template: server.image,
+    template,
     cpus: server.xcpng.cores,
     memoryMax: server.xcpng.memory_mb * MIB,
     networks: [{ networkId: site.networkId }],

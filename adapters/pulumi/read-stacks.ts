@@ -55,7 +55,10 @@ export function readStacks(
   return { ok: true, stacks };
 }
 
-/** What must hold before Pulumi runs: xcpng stacks need the site's XO ids and every VM a template. */
+/**
+ * What must hold before Pulumi runs: xcpng stacks need the site's XO ids, and every VM a template
+ * (its image, else the site's default template).
+ */
 export function checkStacks(
   stacks: readonly StackInput[],
   site: SiteSettings,
@@ -73,6 +76,7 @@ export function checkStacks(
       stacks: names,
     };
   }
+  if (site.xcpng?.template !== undefined) return null;
   const noImage: string[] = [];
   const concerned = new Set<string>();
   for (const stack of xcpng) {
@@ -87,7 +91,9 @@ export function checkStacks(
   if (!noImage.length) return null;
   return {
     code: "STACK_INVALID",
-    message: `xcpng servers without an image (the template to clone): ${noImage.sort(cmp).join(", ")}`,
+    message:
+      `xcpng servers without an image (the template to clone), and no default template in the ` +
+      `site settings (xcpng.template): ${noImage.sort(cmp).join(", ")}`,
     stacks: [...concerned].sort(cmp),
   };
 }

@@ -24,6 +24,20 @@ function tempDir(): string {
 }
 
 const SITE = { xcpng: { networkId: "net-1", srId: "sr-1" } };
+
+/** Stand-in: a fake `pulumi` that answers `version` and fails every other command. */
+function fakeCli(): string {
+  const root = tempDir();
+  mkdirSync(join(root, "bin"));
+  const fake = join(root, "bin", "pulumi");
+  writeFileSync(
+    fake,
+    '#!/bin/sh\nif [ "$1" = version ]; then echo v3.248.0; exit 0; fi\n' +
+      'echo "error: no backend for $*" >&2\nexit 255\n',
+  );
+  chmodSync(fake, 0o755);
+  return join(root, "bin");
+}
 const artifacts = pulumiRenderer.render(sampleModel()).value;
 const signal = new AbortController().signal;
 
@@ -59,8 +73,8 @@ describe("planStacks / applyStacks", () => {
     });
   });
 
-  it("asks for the Xen Orchestra ids before starting anything", async () => {
-    const outcome = await planStacks(artifacts, { signal, searchPath: "" });
+  it("stand-in (a fake CLI): asks for the Xen Orchestra ids before starting anything", async () => {
+    const outcome = await planStacks(artifacts, { signal, searchPath: fakeCli() });
     expect(outcome).toEqual({
       ok: false,
       error: {
@@ -73,7 +87,7 @@ describe("planStacks / applyStacks", () => {
     });
   });
 
-  it("refuses a stack config it cannot read and xcpng servers without a template", async () => {
+  it("stand-in (a fake CLI): refuses an unreadable stack config and VMs without a template", async () => {
     const broken = makeArtifact("pulumi/aws-x/Pulumi.aws-x.yaml", "config: {}\n", []);
     expect(await planStacks([broken], { signal, searchPath: "" })).toEqual({
       ok: false,
@@ -90,12 +104,15 @@ describe("planStacks / applyStacks", () => {
       text.replace("      image: debian-12\n", ""),
       [],
     );
-    const outcome = await planStacks([noImage], { signal, site: SITE, searchPath: "" });
+    const searchPath = fakeCli();
+    const outcome = await planStacks([noImage], { signal, site: SITE, searchPath });
     expect(outcome).toEqual({
       ok: false,
       error: {
         code: "STACK_INVALID",
-        message: "xcpng servers without an image (the template to clone): ci-1 (xcpng)",
+        message:
+          "xcpng servers without an image (the template to clone), and no default template in " +
+          "the site settings (xcpng.template): ci-1 (xcpng)",
         stacks: ["xcpng"],
       },
     });
@@ -110,22 +127,9 @@ describe("planStacks / applyStacks", () => {
   });
 
   it("stand-in (a fake pulumi CLI that fails): the failure is an error value, and no workspace is left", async () => {
-    const root = tempDir();
-    mkdirSync(join(root, "bin"));
-    const fake = join(root, "bin", "pulumi");
-    writeFileSync(
-      fake,
-      '#!/bin/sh\nif [ "$1" = version ]; then echo v3.248.0; exit 0; fi\n' +
-        'echo "error: no backend for $*" >&2\nexit 255\n',
-    );
-    chmodSync(fake, 0o755);
     const workRoot = tempDir();
-    const outcome = await planStacks(artifacts, {
-      signal,
-      site: SITE,
-      searchPath: join(root, "bin"),
-      workRoot,
-    });
+    const searchPath = fakeCli();
+    const outcome = await planStacks(artifacts, { signal, site: SITE, searchPath, workRoot });
     expect(outcome.ok).toBe(false);
     if (!outcome.ok) {
       expect(outcome.error.code).toBe("PULUMI_FAILED");

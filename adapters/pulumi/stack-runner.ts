@@ -115,11 +115,11 @@ async function run(
   const read = readStacks(artifacts);
   if (!read.ok) return failure(read.error);
   if (!read.stacks.length) return { ok: true, stacks: [] };
-  const problem = checkStacks(read.stacks, options.site ?? {});
-  if (problem) return failure(problem);
   const names = read.stacks.map((s) => s.name);
   const cli = await findPulumiCli(options.searchPath ?? process.env.PATH, signal);
   if (!cli) return failure(cliMissing(action, names));
+  const problem = checkStacks(read.stacks, options.site ?? {});
+  if (problem) return failure(problem);
   const results: StackResult[] = [];
   let command: PulumiCommand;
   try {

@@ -160,7 +160,9 @@ function xcpngServer(
     return null;
   }
   if (server.spec.image === undefined) {
-    warnMissing(ctx, server, ["no image (the Xen Orchestra template to clone)"]);
+    warnMissing(ctx, server, [
+      "no image: Pulumi clones the site's default Xen Orchestra template, if one is set",
+    ]);
   }
   const xcpng = { cores: shape.cores, memory_mb: shape.memory_mb, disk_gb: shape.disk_gb };
   const tags = xcpngTags(ctx.model.settings.name, server, size.name);
