@@ -63,6 +63,7 @@ interface Target {
 
 interface Ctx {
   repo: LoadedRepo;
+  model: ResolvedModel;
   universe: Universe;
   facts: ServerFacts;
   rank: number;
@@ -83,7 +84,7 @@ export function explain(
     throw new NotFoundError("server", server, suggest(server, universe.rankOf.keys()));
   }
   const target = kind === "group" ? groupTarget(repo, name) : alertTarget(repo, name);
-  const ctx: Ctx = { repo, universe, facts: universe.servers[rank]!, rank };
+  const ctx: Ctx = { repo, model, universe, facts: universe.servers[rank]!, rank };
   return {
     server,
     kind,
@@ -215,23 +216,21 @@ function groupSteps(
   return listOf(raw).map((group, i) => {
     const members = ctx.universe.groupMembers(group);
     const matched = members?.has(ctx.rank) ?? false;
-    const nested = matched && !visiting.has(`group:${group}`);
+    const verdict = verdictOf(ctx.model, "group", group, ctx.facts.name);
+    const detail = matched
+      ? `${role === "exclude" ? "member of" : "via"} group ${group}`
+      : verdict === "excluded"
+        ? `excluded from group ${group}`
+        : `${members ? "not a member of" : "unknown"} group ${group}`;
+    const nested = verdict !== "not-selected" && !visiting.has(`group:${group}`);
+    const inner = new Set([...visiting, `group:${group}`]);
     return step(ctx, {
       rule: `${at.prefix}groups: ${formatValues(raw)}`,
       role,
       matched,
-      detail: matched
-        ? `${role === "exclude" ? "member of" : "via"} group ${group}`
-        : `${members ? "not a member of" : "unknown"} group ${group}`,
+      detail,
       pointer: `${at.pointer}/groups/${i}`,
-      steps: nested
-        ? stepsFor(
-            ctx,
-            groupTarget(ctx.repo, group),
-            new Set([...visiting, `group:${group}`]),
-            true,
-          )
-        : [],
+      steps: nested ? stepsFor(ctx, groupTarget(ctx.repo, group), inner, true) : [],
     });
   });
 }

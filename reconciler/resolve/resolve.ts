@@ -1,5 +1,5 @@
 /** Resolution: who gets what, with provenance (DESIGN.md §2). Pure and synchronous. */
-import type { Diagnosed, Diagnostic } from "../../core/diagnostics.js";
+import { compareDiagnostics, type Diagnosed, type Diagnostic } from "../../core/diagnostics.js";
 import { escapeToken } from "../../core/json-pointer.js";
 import type {
   ExclusionRef,
@@ -48,7 +48,7 @@ export function resolve(repo: LoadedRepo): Diagnosed<ResolvedModel> {
       groups: groups.groups,
       alerts: alerts.alerts,
     },
-    diagnostics,
+    diagnostics: diagnostics.sort(compareDiagnostics),
   };
 }
 

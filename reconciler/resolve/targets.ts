@@ -147,17 +147,16 @@ export function resolveAlerts(
   return { alerts, selections };
 }
 
-function formatValues(values: readonly string[]): string {
-  return values.length === 1 ? values[0]! : `[${values.join(", ")}]`;
+function formatValues(value: unknown): string {
+  return Array.isArray(value) ? `[${listOf(value).join(", ")}]` : listOf(value).join(", ");
 }
 
-/** `labels [a, b], environment prod, groups [g]` — what a selector asks for. */
+/** `labels [a, b], environment prod, groups [g]` — what a selector asks for, as written. */
 export function describeSelector(selector: Selector): string {
-  const parts = criteriaOf(selector).map(([key, values]) => `${key} ${formatValues(values)}`);
-  const groups = listOf(selector.groups);
-  const servers = listOf(selector.servers);
-  if (groups.length) parts.push(`groups ${formatValues(groups)}`);
-  if (servers.length) parts.push(`servers ${formatValues(servers)}`);
+  const parts = criteriaOf(selector).map(([key]) => `${key} ${formatValues(selector[key])}`);
+  for (const key of ["groups", "servers"] as const) {
+    if (listOf(selector[key]).length) parts.push(`${key} ${formatValues(selector[key])}`);
+  }
   return parts.length
     ? `selects ${parts.join(", ")}`
     : "selects nothing: no criteria, groups or servers";
