@@ -19,15 +19,21 @@ export function isCondition(text: string): boolean {
   return CONDITION.test(text);
 }
 
+const NUMBER = /^-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
 /** Why a condition is malformed, in words. */
-function conditionProblem(text: string): string {
-  const op = /(>=|<=|==|!=|=~|!~|>|<|=)/.exec(text.replace(/\{[^}]*\}/g, ""));
-  if (!op) return `no comparison operator (use one of ${OPERATORS.join(" ")})`;
-  if (!(OPERATORS as readonly string[]).includes(op[1]!)) {
-    return `operator "${op[1]}" is not one of ${OPERATORS.join(" ")}`;
+export function conditionProblem(text: string): string {
+  const blanked = text.replace(/\{[^}]*\}/g, (m) => " ".repeat(m.length));
+  const m = /^(.*?)(>=|<=|==|!=|=~|!~|>|<|=)(.*)$/s.exec(blanked);
+  if (!m) return `no comparison operator (use one of ${OPERATORS.join(" ")})`;
+  const op = m[2]!;
+  if (!(OPERATORS as readonly string[]).includes(op)) {
+    const hint = op === "=" ? ' (did you mean "=="?)' : "";
+    return `operator "${op}" is not one of ${OPERATORS.join(" ")}${hint}`;
   }
-  const [left = "", right = ""] = text.split(op[1]!, 2).map((s) => s.trim());
-  if (!/^-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(right)) return `"${right}" is not a number`;
+  const left = text.slice(0, m[1]!.length).trim();
+  const right = text.slice(m[1]!.length + op.length).trim();
+  if (!NUMBER.test(right)) return `"${right}" after ${op} is not a number`;
   return `"${left}" is not a metric name with optional {label="value"} matchers`;
 }
 

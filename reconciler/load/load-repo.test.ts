@@ -1,0 +1,194 @@
+import { describe, expect, it } from "vitest";
+import type { FileSource } from "../../core/file-source.js";
+import { loadRepo } from "./load-repo.js";
+import { memorySource } from "./memory-source.js";
+import { MAX_FILE_BYTES } from "./read-files.js";
+
+function brief(d: { file: string; line: number; col: number; code: string; pointer: string }) {
+  return `${d.file}:${d.line}:${d.col} ${d.code} ${d.pointer}`;
+}
+
+describe("loadRepo", () => {
+  it("merges map sections by key and concatenates alerts in path order", async () => {
+    const { value, diagnostics } = await loadRepo(
+      memorySource({
+        "z.yaml": "alerts:\n  - { name: late, target: {} }\nservers:\n  b: { provider: ssh }\n",
+        "a.yaml": "alerts:\n  - { name: early, target: {} }\nservers:\n  a: { provider: aws }\n",
+        "lab.yaml": "lab: { name: home }\n",
+        "more/lab.yaml": "lab: { default_branch: trunk }\n",
+      }),
+    );
+    expect(diagnostics).toEqual([]);
+    expect(value.config).toEqual({
+      alerts: [
+        { name: "early", target: {} },
+        { name: "late", target: {} },
+      ],
+      servers: { a: { provider: "aws" }, b: { provider: "ssh" } },
+      lab: { name: "home", default_branch: "trunk" },
+    });
+    expect(value.files).toEqual(["a.yaml", "lab.yaml", "more/lab.yaml", "z.yaml"]);
+  });
+
+  it("reports a name defined in two files at the second, naming both places (LAB011)", async () => {
+    const { value, diagnostics } = await loadRepo(
+      memorySource({
+        "servers/b.yaml": "servers:\n  web-01: { provider: ssh }\n",
+        "servers/a.yaml": "# first\nservers:\n  web-01: { provider: aws }\n",
+      }),
+    );
+    expect(diagnostics).toEqual([
+      {
+        file: "servers/b.yaml",
+        line: 2,
+        col: 3,
+        severity: "error",
+        code: "LAB011",
+        pointer: "/servers/web-01",
+        message:
+          "server web-01 is defined twice: first at servers/a.yaml:3:3, again at servers/b.yaml:2:3",
+        fix: "rename one of them or remove the duplicate",
+        related: [{ file: "servers/a.yaml", line: 3, col: 3 }],
+      },
+    ]);
+    expect(value.config.servers).toEqual({ "web-01": { provider: "aws" } });
+  });
+
+  it("reports two alerts with the same name (LAB011) with the merged index", async () => {
+    const { diagnostics } = await loadRepo(
+      memorySource({
+        "a.yaml": "alerts:\n  - name: x\n    target: {}\n",
+        "b.yaml": "alerts:\n  - name: y\n    target: {}\n  - name: x\n    target: {}\n",
+      }),
+    );
+    expect(diagnostics.map(brief)).toEqual(["b.yaml:4:11 LAB011 /alerts/2/name"]);
+  });
+
+  it("rebases per-file alert pointers onto the merged list", async () => {
+    const { diagnostics } = await loadRepo(
+      memorySource({
+        "a.yaml": "alerts:\n  - { name: x, target: {} }\n",
+        "b.yaml": "alerts:\n  - name: y\n    for: 1m\n    for: 2m\n",
+      }),
+    );
+    expect(diagnostics.map(brief)).toEqual(["b.yaml:4:5 LAB005 /alerts/1/for"]);
+  });
+
+  it("reports unknown sections with a suggestion (LAB010)", async () => {
+    const { diagnostics, value } = await loadRepo(memorySource({ "a.yaml": "server:\n  a: {}\n" }));
+    expect(diagnostics.map(brief)).toEqual(["a.yaml:1:1 LAB010 /server"]);
+    expect(diagnostics[0]?.message).toContain('did you mean "servers"?');
+    expect(value.config).toEqual({});
+  });
+
+  it("reports a section of the wrong shape and keeps the rest", async () => {
+    const { diagnostics, value } = await loadRepo(
+      memorySource({ "a.yaml": "servers: [a, b]\nalerts: { x: 1 }\nlabels:\n" }),
+    );
+    expect(diagnostics.map(brief)).toEqual([
+      "a.yaml:1:10 LAB101 /servers",
+      "a.yaml:2:9 LAB101 /alerts",
+    ]);
+    expect(value.config).toEqual({});
+  });
+
+  it("drops files matched by lab.ignore from any file, with their problems", async () => {
+    const { value, diagnostics } = await loadRepo(
+      memorySource({
+        "settings/lab.yaml": "lab:\n  ignore: ['docs/**', 'drafts']\n",
+        "docs/example.yaml": "not: [valid\n",
+        "drafts/servers.yaml": "servers: { x: { provider: aws } }\n",
+        "servers.yaml": "servers: { y: { provider: aws } }\n",
+      }),
+    );
+    expect(diagnostics).toEqual([]);
+    expect(value.files).toEqual(["servers.yaml", "settings/lab.yaml"]);
+    expect(Object.keys(value.config.servers ?? {})).toEqual(["y"]);
+  });
+
+  it("skips SOPS files, by name and by their top-level sops key", async () => {
+    const { value, diagnostics } = await loadRepo(
+      memorySource({
+        "secrets/mail.sops.yaml": "tls-cert: ENC[AES256_GCM,data:x]\nsops: { version: 3 }\n",
+        "secrets/other.yaml": "token: ENC[AES256_GCM,data:y]\nsops: { version: 3 }\n",
+        "servers.yaml": "servers: {}\n",
+      }),
+    );
+    expect(diagnostics).toEqual([]);
+    expect(value.files).toEqual(["servers.yaml"]);
+  });
+
+  it("refuses files over the size cap without reading them (LAB003)", async () => {
+    const reads: string[] = [];
+    const source: FileSource = {
+      description: "fake sizes",
+      list: () =>
+        Promise.resolve([
+          { path: "big.yaml", size: MAX_FILE_BYTES + 1 },
+          { path: "ok.yaml", size: 10 },
+        ]),
+      read: (path) => {
+        reads.push(path);
+        return Promise.resolve("lab: {}\n");
+      },
+    };
+    const { diagnostics, value } = await loadRepo(source);
+    expect(diagnostics.map(brief)).toEqual(["big.yaml:1:1 LAB003 "]);
+    expect(diagnostics[0]?.message).toBe("file is 4.0 MiB, over the 4 MiB limit for config files");
+    expect(reads).toEqual(["ok.yaml"]);
+    expect(value.files).toEqual(["big.yaml", "ok.yaml"]);
+  });
+
+  it("turns an unreadable file into a diagnostic (LAB006)", async () => {
+    const source: FileSource = {
+      description: "failing reads",
+      list: () =>
+        Promise.resolve([
+          { path: "a.yaml", size: 5 },
+          { path: "puppet/x.pp", size: 5 },
+        ]),
+      read: (path) => {
+        const err: NodeJS.ErrnoException = new Error(`EACCES: permission denied, open '${path}'`);
+        err.code = "EACCES";
+        return Promise.reject(err);
+      },
+    };
+    const { diagnostics } = await loadRepo(source);
+    expect(diagnostics.map(brief)).toEqual(["a.yaml:1:1 LAB006 ", "puppet/x.pp:1:1 LAB006 "]);
+    expect(diagnostics[0]?.message).toBe(
+      "cannot read file: EACCES: permission denied, open 'a.yaml'",
+    );
+  });
+
+  it("rejects when aborted", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(
+      loadRepo(memorySource({ "a.yaml": "lab: {}\n" }), { signal: controller.signal }),
+    ).rejects.toThrow();
+  });
+
+  it("indexes Puppet classes under puppet/, minus ignored paths", async () => {
+    const { value } = await loadRepo(
+      memorySource({
+        "lab.yaml": "lab: { ignore: ['puppet/vendor/**'] }\n",
+        "puppet/modules/mail/manifests/init.pp":
+          "class mail {\n  $c = lab::secret('mail/cert')\n}\n",
+        "puppet/vendor/x.pp": "class vendored {}\n",
+      }),
+    );
+    expect(value.puppet).toEqual({
+      classes: {
+        mail: {
+          pos: { file: "puppet/modules/mail/manifests/init.pp", line: 1, col: 1 },
+          secrets: [
+            {
+              path: "mail/cert",
+              pos: { file: "puppet/modules/mail/manifests/init.pp", line: 2, col: 8 },
+            },
+          ],
+        },
+      },
+    });
+  });
+});
