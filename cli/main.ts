@@ -7,6 +7,7 @@ import { explainCommand } from "./explain.js";
 import { closest } from "./find.js";
 import { getCommand } from "./get.js";
 import type { CliIo } from "./io.js";
+import { renderCommand } from "./render.js";
 import { showCommand } from "./show.js";
 import { targetsCommand } from "./targets.js";
 import { validateCommand } from "./validate.js";
@@ -26,6 +27,7 @@ function commands(ctx: CliContext): Command[] {
     showCommand(ctx),
     targetsCommand(ctx),
     explainCommand(ctx),
+    renderCommand(ctx),
     // Verbs written in their own modules register here.
     encCommand(ctx),
   ];

@@ -7,7 +7,7 @@ import { EXAMPLE, lab, removeTemps, ROOT, SMALL_REPO, tempDir, writeRepo } from 
 
 afterAll(removeTemps);
 
-const COMMANDS = ["validate", "get", "show", "describe", "targets", "explain", "enc"];
+const COMMANDS = ["validate", "get", "show", "describe", "targets", "explain", "enc", "render"];
 
 describe("help and version", () => {
   it("--version prints package.json's version", async () => {

@@ -1,0 +1,158 @@
+/** `lab render`: the rendered tree, its summary, idempotence, --only, selectors, and `lab enc` on it. */
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { listTree } from "../cli/render-tree.js";
+import { copyExample, lab, removeTemps, SMALL_REPO, tempDir, writeRepo } from "./cli-harness.js";
+
+afterAll(removeTemps);
+
+interface Summary {
+  out: string;
+  renderers: string[];
+  servers: number;
+  written: boolean;
+  added: string[];
+  changed: string[];
+  removed: string[];
+  unchanged: number;
+}
+
+async function render(repo: string, ...args: string[]): Promise<Summary> {
+  const r = await lab(["--repo", repo, "render", "-o", "json", ...args]);
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as Summary;
+}
+
+/** path -> [inode, mtime] for every file of a tree. */
+async function stamps(root: string): Promise<Map<string, [number, number]>> {
+  const out = new Map<string, [number, number]>();
+  for (const path of await listTree(root)) {
+    const s = statSync(join(root, path));
+    out.set(path, [s.ino, s.mtimeMs]);
+  }
+  return out;
+}
+
+const TOP = ["enc", "naemon", "prometheus", "pulumi"];
+
+describe("lab render", () => {
+  it("writes every renderer's tree under <repo>/.lab/rendered, then reports no changes", async () => {
+    const repo = copyExample();
+    const out = join(repo, ".lab", "rendered");
+    const first = await render(repo);
+    expect(first.out).toBe(out);
+    expect(first.renderers).toEqual(["prometheus", "naemon", "enc", "pulumi"]);
+    expect(first.written).toBe(true);
+    expect([first.changed, first.removed, first.unchanged]).toEqual([[], [], 0]);
+    expect(first.added).toEqual(await listTree(out));
+    expect(readdirSync(out).sort()).toEqual(TOP);
+    expect(readdirSync(join(repo, ".lab"))).toEqual(["rendered"]);
+
+    const before = await stamps(out);
+    const again = await lab(["--repo", repo, "render"]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toBe(
+      `rendered prometheus, naemon, enc, pulumi into ${out}: no changes (${first.added.length} files)\n`,
+    );
+    expect(await stamps(out)).toEqual(before);
+  });
+
+  it("a change to one label rewrites only what depends on it; the rest keep inode and mtime", async () => {
+    const repo = copyExample();
+    const out = join(repo, ".lab", "rendered");
+    await render(repo);
+    const before = await stamps(out);
+    const file = join(repo, "labels", "roles.yaml");
+    const text = readFileSync(file, "utf8");
+    writeFileSync(
+      file,
+      text.replace(
+        "puppet_classes: [nginx, app::deploy]",
+        "puppet_classes: [nginx, app::deploy, app::cache]",
+      ),
+    );
+    const s = await render(repo, "--only", "enc");
+    expect(s.changed).toEqual(["enc/nodes/api-1.yaml", "enc/nodes/api-2.yaml"]);
+    expect([s.added, s.removed]).toEqual([[], []]);
+    expect(readFileSync(join(out, "enc/nodes/api-1.yaml"), "utf8")).toContain("app::cache");
+    const after = await stamps(out);
+    for (const [path, stamp] of before) {
+      if (!s.changed.includes(path)) expect([path, after.get(path)]).toEqual([path, stamp]);
+    }
+  });
+
+  it("--only keeps the other renderers' folders as they were", async () => {
+    const repo = copyExample();
+    const out = join(repo, ".lab", "rendered");
+    await render(repo);
+    const before = await stamps(out);
+    const s = await render(repo, "--only", "naemon");
+    expect(s).toMatchObject({
+      renderers: ["naemon"],
+      written: false,
+      added: [],
+      changed: [],
+      removed: [],
+    });
+    expect(await stamps(out)).toEqual(before);
+  });
+
+  it("selector flags render only the selected servers", async () => {
+    const repo = copyExample();
+    const out = tempDir();
+    const s = await render(repo, "--label", "mailserver", "--only", "enc", "--out", out);
+    expect(s.servers).toBe(2);
+    expect(s.added).toEqual(["enc/nodes/mail-1.yaml", "enc/nodes/mail-2.yaml"]);
+    expect(await listTree(out)).toEqual(s.added);
+  });
+
+  it("--out is relative to the working directory; --dry-run writes nothing", async () => {
+    const repo = copyExample();
+    const cwd = tempDir();
+    const dry = await lab(["--repo", repo, "render", "--out", "tree", "--dry-run"], { cwd });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(
+      new RegExp(`^rendered prometheus, naemon, enc, pulumi into ${join(cwd, "tree")}: \\d+ added`),
+    );
+    expect(dry.stdout.endsWith("(dry run: nothing was written)\n")).toBe(true);
+    expect(readdirSync(cwd)).toEqual([]);
+    const r = await lab(["--repo", repo, "render", "--out", "tree", "--only", "prometheus"], {
+      cwd,
+    });
+    expect(r.code).toBe(0);
+    expect(readdirSync(join(cwd, "tree"))).toEqual(["prometheus"]);
+  });
+
+  it("an unknown renderer is a usage error (exit 2) with a suggestion", async () => {
+    const r = await lab(["--repo", copyExample(), "render", "--only", "naemn"]);
+    expect(r).toEqual({
+      code: 2,
+      stdout: "",
+      stderr:
+        'error: unknown renderer "naemn" (did you mean "naemon"?) (renderers: prometheus, naemon, enc, pulumi)\n',
+    });
+  });
+
+  it("a repo with errors renders nothing (exit 1)", async () => {
+    const repo = writeRepo({
+      ...SMALL_REPO,
+      "servers.yaml": "servers:\n  web-1: { provider: ssh, size: huge }\n",
+    });
+    const r = await lab(["--repo", repo, "render"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('run "lab validate" for details');
+    expect(readdirSync(repo)).not.toContain(".lab");
+  });
+
+  it("lab enc reads what lab render wrote", async () => {
+    const repo = copyExample();
+    await render(repo, "--only", "enc");
+    const r = await lab(["--repo", repo, "enc", "worker-5"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      readFileSync(join(repo, ".lab/rendered/enc/nodes/worker-5.yaml"), "utf8"),
+    );
+    expect(r.stdout).toContain("kubernetes::worker");
+  });
+});
