@@ -6,7 +6,14 @@ import { between, chance, distinct, pick, skewed, weighted } from "./prng.js";
 export const PROVIDERS = ["aws", "xcpng", "baremetal", "ssh"] as const;
 export type GenProvider = (typeof PROVIDERS)[number];
 export const ENVIRONMENTS = ["prod", "staging", "dev", "qa"] as const;
-export const REGIONS = ["eu-west", "eu-central", "us-east", "us-west", "ap-south"] as const;
+/** Region names in AWS's form, so the Pulumi renderer takes them for every provider. */
+export const REGIONS = [
+  "eu-west-1",
+  "eu-central-1",
+  "us-east-1",
+  "us-west-2",
+  "ap-south-1",
+] as const;
 export const SIZES = ["small", "medium", "large", "xlarge", "2xlarge"] as const;
 const PORTS = [22, 25, 53, 80, 443, 587, 993, 3000, 5432, 6379, 8080, 8443, 9090, 9100];
 const WORDS = [
@@ -157,7 +164,9 @@ function serverExtra(provider: GenProvider, i: number): [string, string][] {
   return [["image", "debian-12"]];
 }
 
-function makeServer(rng: Rng, i: number, labelCount: number): GenServer {
+/** Every server gets a size (its own or a label's): a provider has nothing to create without one. */
+function makeServer(rng: Rng, i: number, labels: readonly GenLabel[]): GenServer {
+  const labelCount = labels.length;
   const provider = weighted<GenProvider>(rng, [
     ["aws", 4],
     ["xcpng", 2.5],
@@ -166,7 +175,7 @@ function makeServer(rng: Rng, i: number, labelCount: number): GenServer {
   ]);
   const extra = distinct(between(rng, 1, 3), () => skewed(rng, labelCount));
   const prefix = { aws: "ec2", xcpng: "vm", baremetal: "bm", ssh: "host" }[provider];
-  return {
+  const server: GenServer = {
     name: `${prefix}-${String(i).padStart(5, "0")}`,
     provider,
     environment: weighted(rng, [
@@ -177,9 +186,12 @@ function makeServer(rng: Rng, i: number, labelCount: number): GenServer {
     ]),
     region: pick(rng, REGIONS),
     labels: [...new Set([i % labelCount, ...extra])],
-    size: chance(rng, 0.35) ? pick(rng, SIZES) : null,
+    size: null,
     extra: serverExtra(provider, i),
   };
+  const sized = server.labels.some((l) => labels[l]?.size);
+  if (!sized || chance(rng, 0.2)) server.size = pick(rng, SIZES);
+  return server;
 }
 
 export function makeFleet(rng: Rng, counts: { servers: number; labels: number }): Fleet {
@@ -189,9 +201,7 @@ export function makeFleet(rng: Rng, counts: { servers: number; labels: number })
     makeLabel(rng, i, classes, secrets),
   );
   attachOrphans(labels, classes, secrets);
-  const servers = Array.from({ length: counts.servers }, (_, i) =>
-    makeServer(rng, i, counts.labels),
-  );
+  const servers = Array.from({ length: counts.servers }, (_, i) => makeServer(rng, i, labels));
   const labelServers: number[][] = labels.map(() => []);
   servers.forEach((server, s) => {
     for (const l of server.labels) labelServers[l]?.push(s);

@@ -7,6 +7,7 @@ import { dirSource } from "../adapters/fs/dir-source.js";
 import { checkRepo } from "../reconciler/check-repo.js";
 import type { GenerateOptions } from "./generate.js";
 import { generateFiles, generateRepo, scaleFor } from "./generate.js";
+import { RENDERERS } from "./stages.js";
 
 const SMALL: GenerateOptions = { ...scaleFor(600), seed: 7 };
 
@@ -107,7 +108,7 @@ describe("generateRepo", () => {
     expect(alerts.filter((a) => a.exclude).length).toBeGreaterThan(200);
   });
 
-  it("generates a repo that loads, validates and resolves with no diagnostics", async () => {
+  it("generates a repo that loads, validates, resolves and renders with no diagnostics", async () => {
     const dir = dirs[0] as string;
     const result = await checkRepo(dirSource(dir));
     expect(result.diagnostics).toEqual([]);
@@ -116,5 +117,9 @@ describe("generateRepo", () => {
       (x) => x.members.length === 0,
     );
     expect(empty.map((x) => x.name)).toEqual([]);
+    for (const renderer of RENDERERS) {
+      const rendered = result.model ? renderer.render(result.model).diagnostics : null;
+      expect(rendered, renderer.name).toEqual([]);
+    }
   });
 });
