@@ -1,13 +1,14 @@
 /**
  * The ENC data, served by `lab enc`, read by a real `puppet apply --node_terminus exec`.
  *
- * The renderer's artifacts are written to a temporary render root; Puppet's external_nodes
- * script is a shell wrapper running `node bin/lab.js enc --rendered DIR "$1"` (bin/lab.js runs
- * the compiled CLI in dist/, built by `npm test` before vitest: run `npm run build` first when
- * running this file alone). The fixture module
- * test/fixtures/puppet/modules/labtest fails the run unless the classes, a class parameter, the
- * node parameters and the environment arrive as expected; `labtest::expect` (declared with -e)
- * holds the expectation, written out here by hand rather than derived from the renderer.
+ * test/fixtures/puppet/repo goes through the real pipeline (checkRepo) and the renderer, and the
+ * artifacts are written to a temporary render root. Puppet's external_nodes script is a shell
+ * wrapper running `node bin/lab.js enc --rendered DIR "$1"`; bin/lab.js runs the compiled CLI in
+ * dist/, which `npm test` builds before vitest (run `npm run build` first when running this file
+ * alone). The fixture module test/fixtures/puppet/modules/labtest fails the run unless the
+ * classes, a class parameter, the node parameters and the environment arrive as expected;
+ * `labtest::expect` (declared with -e) holds the expectation, written out here by hand rather
+ * than derived from the renderer.
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -15,79 +16,18 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { From, ResolvedModel, ResolvedServer } from "../core/model.js";
+import { dirSource } from "../adapters/fs/dir-source.js";
+import type { ResolvedModel } from "../core/model.js";
+import { checkRepo } from "../reconciler/check-repo.js";
 import { encRenderer } from "../renderers/puppet-enc/enc-renderer.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const modulePath = join(root, "test/fixtures/puppet/modules");
+/** Two nodes: mail-1 (lab environment dev, Puppet's development) and bare-1 (no environment). */
+const fixtureRepo = join(root, "test/fixtures/puppet/repo");
 const bin = join(root, "bin/lab.js");
 
 let work = "";
-
-const byLabel = (name: string): From[] => [{ kind: "label", name }];
-
-function server(name: string, over: Partial<ResolvedServer>): ResolvedServer {
-  return {
-    name,
-    provider: "xcpng",
-    labels: [],
-    environment: null,
-    region: null,
-    size: null,
-    sizeFrom: null,
-    address: name,
-    groups: [],
-    classes: [],
-    alerts: [],
-    secrets: [],
-    ports: [],
-    excludedFrom: [],
-    spec: { provider: "xcpng" },
-    source: { file: "servers.yaml", line: 1, col: 1 },
-    ...over,
-  };
-}
-
-/** Two nodes: a mail relay in lab environment dev (Puppet: development) and a bare box. */
-function puppetFixtureModel(): ResolvedModel {
-  const base = { name: "labtest::base", params: {}, from: byLabel("base") };
-  const mail = server("mail-1", {
-    labels: ["mailrelay", "base"],
-    environment: "dev",
-    region: "eu-west",
-    size: "small",
-    groups: ["eu-mail"],
-    classes: [
-      {
-        name: "labtest::mail",
-        params: { relayhost: "smtp.example.org", port: 2525 },
-        from: byLabel("mailrelay"),
-      },
-      base,
-    ],
-    secrets: [
-      { path: "tls/node-cert", access: "dynamic", from: byLabel("base") },
-      { path: "mail/relay-password", access: "read", from: byLabel("mailrelay") },
-    ],
-  });
-  const bare = server("bare-1", { labels: ["base", "on"], classes: [base] });
-  return {
-    settings: {
-      name: "puppet-fixture",
-      environments: { dev: "development" },
-      defaultBranch: "main",
-      ignore: [],
-      prices: {},
-    },
-    servers: [bare, mail],
-    labels: [],
-    groups: [],
-    alerts: [],
-    checks: [],
-    sizes: [],
-    secrets: [],
-  };
-}
 
 /** The compiled CLI must exist and be newer than its sources, or the test would run old code. */
 function assertFreshBuild(): void {
@@ -171,14 +111,21 @@ function errors(run: Run): string[] {
     .filter((l) => l.startsWith("Error:") && !l.includes("Facter:"));
 }
 
-beforeAll(() => {
+async function fixtureModel(): Promise<ResolvedModel> {
+  const { model, diagnostics } = await checkRepo(dirSource(fixtureRepo));
+  expect(diagnostics).toEqual([]);
+  if (!model) throw new Error(`no model for ${fixtureRepo}`);
+  return model;
+}
+
+beforeAll(async () => {
   assertFreshBuild();
   work = mkdtempSync(join(tmpdir(), "lab-enc-puppet-"));
   for (const env of ["production", "development"]) {
     mkdirSync(join(work, "code/environments", env), { recursive: true });
   }
   const rendered = join(work, "rendered");
-  writeRendered(puppetFixtureModel(), rendered);
+  writeRendered(await fixtureModel(), rendered);
   writeEncScript(rendered);
 });
 
@@ -220,8 +167,9 @@ describe("puppet apply with lab enc as the external node classifier", { timeout:
         lab_groups: [],
         lab_environment: null,
         lab_region: null,
+        lab_provider: "ssh",
         lab_size: null,
-        lab_secrets: [],
+        lab_secrets: ["tls/node-cert"],
       },
     });
     expect(errors(run)).toEqual([]);
