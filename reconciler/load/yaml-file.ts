@@ -13,6 +13,7 @@ import {
   type Document,
   type Node,
   type Pair,
+  type YAMLError,
 } from "yaml";
 import type { Diagnostic, DiagnosticCode, SourcePos } from "../../core/diagnostics.js";
 import { toPointer } from "../../core/json-pointer.js";
@@ -95,13 +96,7 @@ export function parseYamlFile(path: string, text: string): ParsedFile {
     sops: false,
     diagnostics,
   });
-  if (doc.errors.length > 0) {
-    return broken(
-      doc.errors.map((e) =>
-        diagnosticAt(posAt(yaml, e.pos[0]), "LAB001", "", `YAML syntax error: ${e.message}`),
-      ),
-    );
-  }
+  if (doc.errors.length > 0) return broken(syntaxDiagnostics(yaml, doc.errors));
   const walker = new Walker(yaml);
   let value: unknown;
   try {
@@ -128,6 +123,24 @@ function toParsedFile(yaml: YamlFile, value: unknown, diagnostics: Diagnostic[])
   }
   const sections = value as Record<string, unknown>;
   return { ...base, sections, sops: Object.hasOwn(sections, "sops") };
+}
+
+/** One diagnostic per distinct error; running out of stack (deep nesting) is a size limit. */
+function syntaxDiagnostics(yaml: YamlFile, errors: readonly YAMLError[]): Diagnostic[] {
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const e of errors) {
+    const pos = posAt(yaml, e.pos[0]);
+    const exhausted = e.code === "RESOURCE_EXHAUSTION";
+    const d = exhausted
+      ? diagnosticAt(pos, "LAB003", "", "nesting too deep to parse")
+      : diagnosticAt(pos, "LAB001", "", `YAML syntax error: ${e.message}`);
+    const id = `${d.line}:${d.col} ${d.code} ${d.message}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push(d);
+  }
+  return out;
 }
 
 function posAt(file: YamlFile, offset: number): SourcePos {

@@ -90,6 +90,15 @@ describe("ajv error mapping", () => {
     ]);
   });
 
+  it("does not blame a list for the enum of the single-value branch", async () => {
+    const d = await schemaDiagnostics(
+      "alerts:\n  - name: a\n    target: { provider: [aws, xcp] }\n    expr: up == 0\n",
+    );
+    expect(d.map(brief)).toEqual([
+      '3:31 LAB103 /alerts/0/target/provider/1 | alerts[0].target.provider[1]: provider "xcp" is not allowed (did you mean "xcpng"?); valid: aws, xcpng, baremetal, ssh',
+    ]);
+  });
+
   it("reports nothing for a valid config", async () => {
     expect(
       await schemaDiagnostics(

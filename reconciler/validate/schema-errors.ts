@@ -55,6 +55,17 @@ function under(path: string, prefix: string): boolean {
   return path === prefix || path.startsWith(prefix + "/");
 }
 
+/**
+ * Whether an error at a oneOf's own location comes from a branch other than `own` (the one the
+ * value's type picks): a failed `type`, or an `enum`/`const` that `own` does not have. Other
+ * keywords only apply to the value's own type, so they come from `own`.
+ */
+function fromOtherBranch(e: ErrorObject, own: Schema): boolean {
+  if (e.keyword === "type") return true;
+  if (e.keyword === "enum" || e.keyword === "const") return !(e.keyword in own);
+  return false;
+}
+
 /** `One name or a list of names (any of them).` -> `one name or a list of names`. */
 function oneOfWords(schema: Schema, defs: Defs): string {
   if (typeof schema.description === "string") {
@@ -82,7 +93,8 @@ function collapseOneOf(
     const actual = jsonType(e.data);
     const matching = branches.filter((b) => typeAccepts(b.type, actual));
     if (matching.length === 1) {
-      rest = rest.filter((x) => x !== e && !(x.instancePath === at && x.keyword === "type"));
+      const own = matching[0]!;
+      rest = rest.filter((x) => x !== e && !(x.instancePath === at && fromOtherBranch(x, own)));
       continue;
     }
     rest = rest.filter((x) => x.propertyName !== undefined || !under(x.instancePath, at));
@@ -194,7 +206,11 @@ function valueProblem(e: ErrorObject): SchemaProblem {
 export function mapSchemaErrors(errors: readonly ErrorObject[], defs: Defs): SchemaProblem[] {
   const useful = errors.filter((e) => e.keyword !== "propertyNames");
   const { rest, problems } = collapseOneOf(useful, defs);
+  const mistyped = new Set(rest.filter((e) => e.keyword === "type").map((e) => e.instancePath));
   for (const e of rest) {
+    if (e.keyword !== "type" && e.propertyName === undefined && mistyped.has(e.instancePath)) {
+      continue;
+    }
     if (e.propertyName !== undefined) problems.push(propertyNameProblem(e));
     else if (e.keyword === "additionalProperties") problems.push(additionalProblem(e));
     else if (e.keyword === "required") problems.push(requiredProblem(e, defs));
