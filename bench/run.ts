@@ -30,7 +30,9 @@ interface Options {
   keep: boolean;
 }
 
-interface StageResult extends Measurement, Summary {}
+interface StageResult extends Measurement, Summary {
+  cpu: Summary;
+}
 
 interface SizeResult {
   repo: GenerateSummary;
@@ -91,7 +93,7 @@ async function benchSize(servers: number, options: Options): Promise<SizeResult>
     const stages: Record<string, StageResult> = {};
     for (const stage of options.stages) {
       const m = await measureInChild(stage, dir, options.runs);
-      stages[stage] = { ...m, ...summarize(m.samples) };
+      stages[stage] = { ...m, ...summarize(m.samples), cpu: summarize(m.cpuSamples) };
       process.stderr.write(`  ${servers} servers: ${stage} ${formatMs(stages[stage].median)}\n`);
     }
     const [parse, load, validate, resolve] = ["parse", "load", "validate", "resolve"].map(
@@ -124,9 +126,9 @@ function report(result: SizeResult, runs: number): string {
     if (!s) return [];
     const first = formatMs(s.samples[0] ?? 0);
     const times = [first, formatMs(s.median), formatMs(s.min), formatMs(s.max)];
-    return [[name, ...times, mb(s.preparedRssMB), mb(s.maxRssMB)]];
+    return [[name, ...times, formatMs(s.cpu.median), mb(s.preparedRssMB), mb(s.maxRssMB)]];
   });
-  const header = ["stage", "1st run", "median", "min", "max", "RSS in", "peak RSS"];
+  const header = ["stage", "1st run", "median", "min", "max", "CPU", "RSS in", "peak RSS"];
   const lines = [head, table(header, rows)];
   if (result.ratio !== null)
     lines.push(`(load+validate+resolve) / parse = ${result.ratio.toFixed(2)}×`);

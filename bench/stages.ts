@@ -143,6 +143,8 @@ export interface Measurement {
   stage: string;
   /** Wall time of each run, ms. */
   samples: number[];
+  /** CPU time (user + system) of each run, ms: steadier than wall time on a busy machine. */
+  cpuSamples: number[];
   /** RSS after imports, before prepare, MB. */
   baseRssMB: number;
   /** RSS after prepare (the stage's inputs in memory), MB. */
@@ -164,12 +166,16 @@ export async function measureStage(name: string, dir: string, runs: number): Pro
   const input = await stage.prepare(dir);
   const preparedRssMB = rssMB();
   const samples: number[] = [];
+  const cpuSamples: number[] = [];
   for (let i = 0; i < runs; i++) {
     gc?.();
+    const cpu = process.cpuUsage();
     const start = performance.now();
     await stage.run(input);
     samples.push(performance.now() - start);
+    const used = process.cpuUsage(cpu);
+    cpuSamples.push((used.user + used.system) / 1000);
   }
   const maxRssMB = process.resourceUsage().maxRSS / 1024;
-  return { stage: name, samples, baseRssMB, preparedRssMB, maxRssMB };
+  return { stage: name, samples, cpuSamples, baseRssMB, preparedRssMB, maxRssMB };
 }
