@@ -9,13 +9,18 @@ const KEY_WIDTH = 30;
 export const FILE_HEADER =
   "# Managed by lab (naemon renderer). Do not edit: changes are overwritten.";
 
+/** Anything configValue would change: most values have none of it. */
+const NEEDS_CLEANING = /[;\\\t\n\v\f\r]|\s\s|^\s|\s$|[^\x20-\x7e]/;
+
 /**
  * A value safe on one directive line: whitespace runs (newlines included) become one space,
  * trailing backslashes (a line continuation) are dropped and `;`, which starts a comment in
  * object files, is escaped as `\;`.
  */
 export function configValue(value: string | number): string {
-  return oneLine(String(value).replace(/\\+\s*$/, "")).replace(/;/g, "\\;");
+  const text = String(value);
+  if (!NEEDS_CLEANING.test(text)) return text;
+  return oneLine(text.replace(/\\+\s*$/, "")).replace(/;/g, "\\;");
 }
 
 function oneLine(text: string): string {

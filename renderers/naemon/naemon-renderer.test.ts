@@ -115,6 +115,9 @@ describe("naemon renderer", () => {
       "  alias                         Web front\\; staging\n",
     );
     expect(configValue("a\n b;c\\")).toBe("a b\\;c");
+    expect(configValue(" a\u00a0 b ")).toBe("a b");
+    expect(configValue("label web, port 8080")).toBe("label web, port 8080");
+    expect(configValue(8080)).toBe("8080");
     expect(
       defineObject("host", [
         ["a", null],
