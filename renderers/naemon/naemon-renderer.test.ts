@@ -175,6 +175,17 @@ describe("naemon renderer", () => {
     expect(text).toContain("$USER1$/check_tcp -H $HOSTADDRESS$ -p $ARG1$");
   });
 
+  it("accepts host names and IPv4/IPv6 addresses, refuses option-like ones", () => {
+    const model = sampleModel();
+    const web = model.servers.find((s) => s.name === "web-1")!;
+    for (const address of ["web-1.example.org", "10.0.0.1", "::1", "fe80::1%eth0"]) {
+      web.address = address;
+      expect(naemonRenderer.render(model).diagnostics).toEqual([]);
+    }
+    web.address = "-oProxyCommand=x";
+    expect(naemonRenderer.render(model).diagnostics.map((d) => d.code)).toEqual(["LAB104"]);
+  });
+
   it("refuses an address a shell would interpret, as a located diagnostic", () => {
     const model = sampleModel();
     const web = model.servers.find((s) => s.name === "web-1")!;

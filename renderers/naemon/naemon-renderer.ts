@@ -21,9 +21,9 @@ import {
 
 /**
  * A host name or an IPv4/IPv6 address: $HOSTADDRESS$ reaches check command lines run by a shell,
- * so nothing else may pass.
+ * so nothing else may pass (nor a leading "-" a plugin would read as an option).
  */
-const SAFE_ADDRESS = /^[A-Za-z0-9][A-Za-z0-9.:%_-]*$/;
+const SAFE_ADDRESS = /^[A-Za-z0-9:][A-Za-z0-9.:%_-]*$/;
 
 function addressDiagnostic(server: ResolvedServer): Diagnostic {
   return {
