@@ -87,9 +87,6 @@ describe("prometheus golden output for examples/infra-repo", () => {
   it("cites the config behind an artifact", () => {
     const mail = example.find((a) => a.path === "prometheus/targets/mail-1.json")!;
     expect(mail.sources.map((s) => s.file)).toEqual([
-      "alerts.yaml",
-      "alerts.yaml",
-      "alerts.yaml",
       "groups.yaml",
       "groups.yaml",
       "groups.yaml",

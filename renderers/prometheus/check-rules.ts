@@ -1,7 +1,7 @@
 /** Rule files for catalog checks: one per check in use, its content fixed by the catalog. */
 import { CHECKS } from "../../core/check-catalog.js";
 import type { Diagnosed, Diagnostic, SourcePos } from "../../core/diagnostics.js";
-import type { FromKind, ResolvedCheck, ResolvedModel } from "../../core/model.js";
+import type { From, FromKind, ResolvedCheck, ResolvedModel } from "../../core/model.js";
 import { makeArtifact, type Artifact } from "../../core/renderer.js";
 import { checkRulePath } from "./paths.js";
 import { substituteSelector } from "./promql.js";
@@ -39,9 +39,12 @@ function sourceLookup(model: ResolvedModel): SourceLookup {
 
 /** The config that brings the check: the labels, groups, servers and sizes its members get it from. */
 function checkSources(check: ResolvedCheck, lookup: SourceLookup): SourcePos[] {
+  const seen = new Set<From>();
   const out: SourcePos[] = [];
   for (const member of check.members) {
     for (const from of member.from) {
+      if (seen.has(from)) continue;
+      seen.add(from);
       out.push(...(lookup.get(from.kind)?.get(from.name) ?? []));
     }
   }

@@ -54,7 +54,7 @@ describe("prometheusRenderer", () => {
         "      - alert: smtp_connect",
         "        annotations:",
         "          summary: SMTP is not answering",
-        '        expr: probe_success{probe="smtp", lab_alerts=~".*,smtp_connect,.*"} == 0',
+        '        expr: \'probe_success{probe="smtp", lab_alerts=~".*,smtp_connect,.*"} == 0\'',
         "        for: 5m",
         "        labels:",
         "          severity: critical",

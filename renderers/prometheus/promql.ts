@@ -13,7 +13,7 @@ export const CONDITION_OPERATORS = [">", "<", ">=", "<=", "==", "!="] as const;
 
 /** `,a,b,`: every item wrapped in commas so `.*,a,.*` matches a whole item. Empty: `,`. */
 export function commaList(items: readonly string[]): string {
-  return `,${items.map((i) => `${i},`).join("")}`;
+  return items.length === 0 ? "," : `,${items.join(",")},`;
 }
 
 function regexEscape(text: string): string {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { canonicalJson } from "../../core/canonical.js";
 import { fixtureModel, server } from "../../test/promtool/fixture-model.js";
 import { renderTargets, scrapeAddress, targetFile, targetLabels } from "./targets.js";
 
@@ -46,14 +47,14 @@ describe("targetLabels", () => {
       lab_alerts: ",",
     });
   });
-  it("lists an alert once even when several sources give it", () => {
-    const s = server({ name: "x", checks: ["cpu_threshold"] });
-    s.alerts.push({
-      name: "cpu_threshold",
-      kind: "check",
-      from: [{ kind: "auto", name: "size: large" }],
-    });
-    expect(targetLabels(s).lab_alerts).toBe(",cpu_threshold,");
+  it("lists a name once when it is both a check and a user alert", () => {
+    const s = server({ name: "x", checks: ["cpu_threshold", "a"], alerts: ["cpu_threshold"] });
+    expect(s.alerts.map((a) => `${a.name}/${a.kind}`)).toEqual([
+      "a/check",
+      "cpu_threshold/check",
+      "cpu_threshold/user",
+    ]);
+    expect(targetLabels(s).lab_alerts).toBe(",a,cpu_threshold,");
   });
 });
 
@@ -82,8 +83,17 @@ describe("targetFile", () => {
   });
 });
 
+describe("targetFile and canonicalJson", () => {
+  it("agree byte for byte", () => {
+    const s = server({ name: "m", labels: ["b", "a"], region: "r", size: "s", checks: ["x", "w"] });
+    expect(targetFile(s)).toBe(
+      canonicalJson([{ targets: [scrapeAddress(s.address)], labels: targetLabels(s) }]),
+    );
+  });
+});
+
 describe("renderTargets", () => {
-  it("writes one file per server, citing the server, its labels and its user alerts", () => {
+  it("writes one file per server, citing the server and its labels (not its alerts)", () => {
     const model = fixtureModel(
       [
         { name: "b", labels: ["web"], alerts: ["slow"], line: 7 },
@@ -97,7 +107,6 @@ describe("renderTargets", () => {
       [
         "prometheus/targets/b.json",
         [
-          { file: "alerts.yaml", line: 4, col: 3 },
           { file: "labels.yaml", line: 10, col: 3 },
           { file: "servers.yaml", line: 7, col: 3 },
         ],

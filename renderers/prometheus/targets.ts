@@ -1,5 +1,4 @@
 /** file_sd target files: one per server, carrying lab's membership labels. */
-import { canonicalJson } from "../../core/canonical.js";
 import type { SourcePos } from "../../core/diagnostics.js";
 import type { ResolvedModel, ResolvedServer } from "../../core/model.js";
 import { makeArtifact, type Artifact } from "../../core/renderer.js";
@@ -15,8 +14,23 @@ export function scrapeAddress(address: string, port = NODE_EXPORTER_PORT): strin
   return `${host}:${port}`;
 }
 
-function sortedUnique(items: Iterable<string>): string[] {
+function sortedUnique(items: readonly string[]): string[] {
   return [...new Set(items)].sort();
+}
+
+/**
+ * The alert names, one each. The model lists a server's alerts sorted by name (a name can come
+ * twice, as a check and as a user alert), so duplicates are adjacent; this runs for every alert
+ * of every server, so it does not sort again.
+ */
+function alertNames(server: ResolvedServer): string[] {
+  const out: string[] = [];
+  let prev: string | null = null;
+  for (const { name } of server.alerts) {
+    if (name !== prev) out.push(name);
+    prev = name;
+  }
+  return out;
 }
 
 /** The labels Prometheus attaches to every series scraped from the server. */
@@ -26,7 +40,7 @@ export function targetLabels(server: ResolvedServer): Record<string, string> {
     lab_provider: server.provider,
     lab_labels: commaList(sortedUnique(server.labels)),
     lab_groups: commaList(sortedUnique(server.groups)),
-    [ALERTS_LABEL]: commaList(sortedUnique(server.alerts.map((a) => a.name))),
+    [ALERTS_LABEL]: commaList(alertNames(server)),
   };
   if (server.environment !== null) labels.lab_environment = server.environment;
   if (server.region !== null) labels.lab_region = server.region;
@@ -34,36 +48,46 @@ export function targetLabels(server: ResolvedServer): Record<string, string> {
   return labels;
 }
 
-/** The file_sd document of one server: a one-element list of `{targets, labels}`. */
+/**
+ * The file_sd document of one server: a one-element list of `{targets, labels}`. Written with
+ * keys in sorted order, byte for byte what `canonicalJson` gives, without its generic key sort.
+ */
 export function targetFile(server: ResolvedServer): string {
-  return canonicalJson([
-    { targets: [scrapeAddress(server.address)], labels: targetLabels(server) },
-  ]);
+  const labels = targetLabels(server);
+  const sorted: Record<string, string> = {};
+  for (const key of Object.keys(labels).sort()) sorted[key] = labels[key]!;
+  return (
+    JSON.stringify([{ labels: sorted, targets: [scrapeAddress(server.address)] }], null, 2) + "\n"
+  );
 }
 
 interface SourceIndex {
   labels: ReadonlyMap<string, SourcePos>;
   groups: ReadonlyMap<string, SourcePos>;
-  alerts: ReadonlyMap<string, SourcePos>;
+}
+
+/**
+ * The server, its labels and its groups. User alerts that select the server are cited by
+ * their own rule file, not here: a target can be selected by hundreds of them.
+ */
+function targetSources(server: ResolvedServer, index: SourceIndex): SourcePos[] {
+  const out: SourcePos[] = [server.source];
+  for (const label of server.labels) {
+    const pos = index.labels.get(label);
+    if (pos) out.push(pos);
+  }
+  for (const group of server.groups) {
+    const pos = index.groups.get(group);
+    if (pos) out.push(pos);
+  }
+  return out;
 }
 
 function indexSources(model: ResolvedModel): SourceIndex {
   return {
     labels: new Map(model.labels.map((l) => [l.name, l.source])),
     groups: new Map(model.groups.map((g) => [g.name, g.source])),
-    alerts: new Map(model.alerts.map((a) => [a.name, a.source])),
   };
-}
-
-function targetSources(server: ResolvedServer, index: SourceIndex): SourcePos[] {
-  const out: SourcePos[] = [server.source];
-  const add = (pos: SourcePos | undefined): void => {
-    if (pos) out.push(pos);
-  };
-  for (const label of server.labels) add(index.labels.get(label));
-  for (const group of server.groups) add(index.groups.get(group));
-  for (const alert of server.alerts) if (alert.kind === "user") add(index.alerts.get(alert.name));
-  return out;
 }
 
 /** One target file per server, sorted by path. */

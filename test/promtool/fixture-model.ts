@@ -2,7 +2,7 @@
  * Small hand-built ResolvedModels for the Prometheus renderer's tests. Check and user-alert
  * membership is derived from the servers' alert lists, so the model stays consistent.
  */
-import type { SourcePos } from "../../core/diagnostics.js";
+import { cmp, type SourcePos } from "../../core/diagnostics.js";
 import type {
   Alert,
   From,
@@ -47,6 +47,7 @@ function checkFrom(input: ServerInput): From {
 }
 
 export function server(input: ServerInput): ResolvedServer {
+  /** Sorted by name, then kind, as resolve gives them. */
   const alerts: ResolvedAlertRef[] = [
     ...(input.checks ?? []).map((name) => ({
       name,
@@ -58,7 +59,7 @@ export function server(input: ServerInput): ResolvedServer {
       kind: "user" as const,
       from: [{ kind: "server" as const, name: input.name }],
     })),
-  ];
+  ].sort((a, b) => cmp(a.name, b.name) || cmp(a.kind, b.kind));
   return {
     name: input.name,
     provider: input.provider ?? "ssh",
