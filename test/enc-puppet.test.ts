@@ -1,25 +1,20 @@
 /**
  * The ENC data, served by `lab enc`, read by a real `puppet apply --node_terminus exec`.
  *
- * test/fixtures/puppet/repo goes through the real pipeline (checkRepo) and the renderer, and the
- * artifacts are written to a temporary render root. Puppet's external_nodes script is a shell
- * wrapper running `node bin/lab.js enc --rendered DIR "$1"`; bin/lab.js runs the compiled CLI in
- * dist/, which `npm test` builds before vitest (run `npm run build` first when running this file
- * alone). The fixture module test/fixtures/puppet/modules/labtest fails the run unless the
- * classes, a class parameter, the node parameters and the environment arrive as expected;
- * `labtest::expect` (declared with -e) holds the expectation, written out here by hand rather
- * than derived from the renderer.
+ * The real flow, through the compiled CLI: `lab --repo test/fixtures/puppet/repo render --only
+ * enc --out DIR`, then Puppet's external_nodes script, a shell wrapper running
+ * `node bin/lab.js enc --rendered DIR "$1"`. bin/lab.js runs dist/, which `npm test` builds
+ * before vitest (run `npm run build` first when running this file alone). The fixture module
+ * test/fixtures/puppet/modules/labtest fails the run unless the classes, a class parameter, the
+ * node parameters and the environment arrive as expected; `labtest::expect` (declared with -e)
+ * holds the expectation, written out here by hand rather than derived from the renderer.
  */
 import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dirSource } from "../adapters/fs/dir-source.js";
-import type { ResolvedModel } from "../core/model.js";
-import { checkRepo } from "../reconciler/check-repo.js";
-import { encRenderer } from "../renderers/puppet-enc/enc-renderer.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const modulePath = join(root, "test/fixtures/puppet/modules");
@@ -31,12 +26,16 @@ let work = "";
 
 /** The compiled CLI must exist and be newer than its sources, or the test would run old code. */
 function assertFreshBuild(): void {
-  const pairs = [
-    ["cli/main.ts", "dist/cli/main.js"],
-    ["cli/enc.ts", "dist/cli/enc.js"],
-    ["renderers/puppet-enc/enc-paths.ts", "dist/renderers/puppet-enc/enc-paths.js"],
-  ] as const;
-  for (const [source, built] of pairs) {
+  const sources = [
+    "cli/main.ts",
+    "cli/enc.ts",
+    "cli/render.ts",
+    "renderers/puppet-enc/enc-paths.ts",
+    "renderers/puppet-enc/enc-node.ts",
+    "renderers/puppet-enc/enc-renderer.ts",
+  ];
+  for (const source of sources) {
+    const built = `dist/${source.replace(/\.ts$/, ".js")}`;
     const out = statSync(join(root, built), { throwIfNoEntry: false });
     if (!out || out.mtimeMs < statSync(join(root, source)).mtimeMs) {
       throw new Error(`${built} is missing or older than ${source}: run "npm run build"`);
@@ -44,13 +43,13 @@ function assertFreshBuild(): void {
   }
 }
 
-function writeRendered(model: ResolvedModel, dir: string): void {
-  const { value, diagnostics } = encRenderer.render(model);
-  expect(diagnostics).toEqual([]);
-  for (const a of value) {
-    mkdirSync(dirname(join(dir, a.path)), { recursive: true });
-    writeFileSync(join(dir, a.path), a.content);
-  }
+/** `lab --repo <fixture> render --only enc --out DIR`, as an operator runs it. */
+function renderFixture(dir: string): void {
+  const args = [bin, "--repo", fixtureRepo, "render", "--only", "enc", "--out", dir];
+  const run = spawnSync(process.execPath, args, { encoding: "utf8", timeout: 60_000 });
+  expect(run.stderr).toBe("");
+  expect(run.status).toBe(0);
+  expect(run.stdout).toContain("+ enc/nodes/mail-1.yaml");
 }
 
 /** Puppet's external_nodes script: `lab enc --rendered DIR CERTNAME`. */
@@ -111,21 +110,14 @@ function errors(run: Run): string[] {
     .filter((l) => l.startsWith("Error:") && !l.includes("Facter:"));
 }
 
-async function fixtureModel(): Promise<ResolvedModel> {
-  const { model, diagnostics } = await checkRepo(dirSource(fixtureRepo));
-  expect(diagnostics).toEqual([]);
-  if (!model) throw new Error(`no model for ${fixtureRepo}`);
-  return model;
-}
-
-beforeAll(async () => {
+beforeAll(() => {
   assertFreshBuild();
   work = mkdtempSync(join(tmpdir(), "lab-enc-puppet-"));
   for (const env of ["production", "development"]) {
     mkdirSync(join(work, "code/environments", env), { recursive: true });
   }
   const rendered = join(work, "rendered");
-  writeRendered(await fixtureModel(), rendered);
+  renderFixture(rendered);
   writeEncScript(rendered);
 });
 
