@@ -4,6 +4,7 @@ import { escapeToken } from "../../core/json-pointer.js";
 import type {
   LoadedRepo,
   Member,
+  ResolvedAlertRef,
   ResolvedCheck,
   ResolvedLabel,
   ResolvedSecret,
@@ -21,10 +22,15 @@ export interface CatalogPart {
   sizes: ResolvedSize[];
 }
 
-export function resolveCatalog(repo: LoadedRepo, servers: readonly ResolvedServer[]): CatalogPart {
+/** `checks` holds each server's catalog checks, by rank. */
+export function resolveCatalog(
+  repo: LoadedRepo,
+  servers: readonly ResolvedServer[],
+  checks: readonly (readonly ResolvedAlertRef[])[],
+): CatalogPart {
   return {
     labels: resolveLabels(repo, servers),
-    checks: resolveChecks(servers),
+    checks: resolveChecks(servers, checks),
     secrets: resolveSecrets(repo, servers),
     sizes: definedEntries(repo.config.sizes).map(([name, spec]) => ({
       name,
@@ -52,17 +58,19 @@ function resolveLabels(repo: LoadedRepo, servers: readonly ResolvedServer[]): Re
   }));
 }
 
-function resolveChecks(servers: readonly ResolvedServer[]): ResolvedCheck[] {
+function resolveChecks(
+  servers: readonly ResolvedServer[],
+  checksOf: readonly (readonly ResolvedAlertRef[])[],
+): ResolvedCheck[] {
   const byName = new Map<string, Member[]>();
-  for (const s of servers) {
-    for (const alert of s.alerts) {
-      if (alert.kind !== "check") continue;
-      const members = byName.get(alert.name);
-      const member = { name: s.name, from: alert.from };
+  servers.forEach((s, rank) => {
+    for (const check of checksOf[rank] ?? []) {
+      const members = byName.get(check.name);
+      const member = { name: s.name, from: check.from };
       if (members) members.push(member);
-      else byName.set(alert.name, [member]);
+      else byName.set(check.name, [member]);
     }
-  }
+  });
   return [...byName.keys()].sort(cmp).map((name) => ({ name, members: byName.get(name)! }));
 }
 

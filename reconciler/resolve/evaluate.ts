@@ -64,33 +64,90 @@ export function criterionMatch(
 }
 
 export function evaluateSelector(universe: Universe, selector: Selector): Selection {
-  const picked = new Map<number, From[]>();
-  addCriteria(universe, selector, picked);
-  for (const group of uniqueNames(selector.groups)) {
-    const members = universe.groupMembers(group);
-    if (!members) continue;
-    const only: [From] = [{ kind: "group", name: group }];
-    for (const rank of members) addPicked(picked, rank, only);
+  // Groups first: resolving one may evaluate other selectors, which use the scratch space too.
+  const groups = groupSets(universe, selector.groups);
+  const exclude = prepareExclude(universe, selector.exclude);
+  const picked = takePicked(universe);
+  try {
+    addCriteria(universe, selector, picked);
+    for (const [group, members] of groups) {
+      const only: [From] = [{ kind: "group", name: group }];
+      for (const rank of members) addPicked(picked, rank, only);
+    }
+    for (const server of uniqueNames(selector.servers)) {
+      const rank = universe.rankOf.get(server);
+      if (rank !== undefined) addPicked(picked, rank, [{ kind: "server", name: server }]);
+    }
+    return applyExclude(universe, exclude, picked);
+  } finally {
+    releasePicked(picked);
   }
-  for (const server of uniqueNames(selector.servers)) {
-    const rank = universe.rankOf.get(server);
-    if (rank !== undefined) addPicked(picked, rank, [{ kind: "server", name: server }]);
-  }
-  return applyExclude(universe, selector.exclude, picked);
 }
 
 function uniqueNames(value: unknown): string[] {
   return [...new Set(listOf(value))];
 }
 
+function groupSets(universe: Universe, names: unknown): [string, ReadonlySet<number>][] {
+  const out: [string, ReadonlySet<number>][] = [];
+  for (const name of uniqueNames(names)) {
+    const members = universe.groupMembers(name);
+    if (members) out.push([name, members]);
+  }
+  return out;
+}
+
+/** The servers picked so far: provenance by rank (scratch sized to the universe, reused). */
+interface Picked {
+  froms: (From[] | undefined)[];
+  touched: number[];
+  ascending: boolean;
+  busy: boolean;
+}
+
+const scratch = new WeakMap<Universe, Picked>();
+
+function takePicked(universe: Universe): Picked {
+  let picked = scratch.get(universe);
+  if (!picked || picked.busy) {
+    picked = {
+      froms: new Array<From[] | undefined>(universe.servers.length),
+      touched: [],
+      ascending: true,
+      busy: false,
+    };
+    if (!scratch.has(universe)) scratch.set(universe, picked);
+  }
+  picked.busy = true;
+  return picked;
+}
+
+function releasePicked(picked: Picked): void {
+  for (const rank of picked.touched) picked.froms[rank] = undefined;
+  picked.touched.length = 0;
+  picked.ascending = true;
+  picked.busy = false;
+}
+
+function setPicked(picked: Picked, rank: number, froms: From[]): void {
+  if (picked.froms[rank] === undefined) {
+    const last = picked.touched[picked.touched.length - 1];
+    if (last !== undefined && last > rank) picked.ascending = false;
+    picked.touched.push(rank);
+  }
+  picked.froms[rank] = froms;
+}
+
 /**
  * Provenance arrays are shared by the members picked the same way, so they are never changed
  * in place: adding to a server already picked copies its list.
  */
-function addPicked(picked: Map<number, From[]>, rank: number, only: [From]): void {
-  const existing = picked.get(rank);
-  if (!existing) picked.set(rank, only);
-  else if (!existing.some((f) => sameFrom(f, only[0]))) picked.set(rank, [...existing, only[0]]);
+function addPicked(picked: Picked, rank: number, only: [From]): void {
+  const existing = picked.froms[rank];
+  if (!existing) setPicked(picked, rank, only);
+  else if (!existing.some((f) => sameFrom(f, only[0]))) {
+    picked.froms[rank] = [...existing, only[0]];
+  }
 }
 
 interface CriterionTest {
@@ -156,7 +213,7 @@ class FromTrie {
 }
 
 /** Servers meeting every criterion key (empty criteria match nothing). Runs first. */
-function addCriteria(universe: Universe, target: Target, picked: Map<number, From[]>): void {
+function addCriteria(universe: Universe, target: Target, picked: Picked): void {
   const { tests, seed } = prepareCriteria(universe, target);
   if (!seed) return;
   const trie = new FromTrie();
@@ -166,11 +223,11 @@ function addCriteria(universe: Universe, target: Target, picked: Map<number, Fro
       if (seen?.has(rank)) continue;
       seen?.add(rank);
       const facts = universe.servers[rank]!;
-      if (!tests.every((t) => t === seed || passes(facts, t))) continue;
+      if (tests.length > 1 && !tests.every((t) => t === seed || passes(facts, t))) continue;
       const shared = trie.lookup(tests, (t) =>
         t === seed && t.key !== "labels" ? value : criterionMatch(facts, t.key, t.values)!,
       );
-      picked.set(rank, shared);
+      setPicked(picked, rank, shared);
     }
   }
 }
@@ -178,21 +235,33 @@ function addCriteria(universe: Universe, target: Target, picked: Map<number, Fro
 /** An exclude made ready for per-server checks (groups resolved to their members). */
 export interface PreparedExclude {
   servers: ReadonlySet<string>;
-  criteria: [CriterionKey, string[]][];
+  criteria: [CriterionKey, ReadonlySet<string>][];
   groups: [string, ReadonlySet<number>][];
+  empty: boolean;
 }
 
 export function prepareExclude(universe: Universe, exclude: Exclude | undefined): PreparedExclude {
-  const groups: [string, ReadonlySet<number>][] = [];
-  for (const name of uniqueNames(exclude?.groups)) {
-    const members = universe.groupMembers(name);
-    if (members) groups.push([name, members]);
+  const servers = new Set(listOf(exclude?.servers));
+  const criteria = criteriaOf(exclude).map(([k, v]): [CriterionKey, Set<string>] => [
+    k,
+    new Set(v),
+  ]);
+  const groups = groupSets(universe, exclude?.groups);
+  const empty = servers.size === 0 && criteria.length === 0 && groups.length === 0;
+  return { servers, criteria, groups, empty };
+}
+
+function isExcluded(facts: ServerFacts, rank: number, exclude: PreparedExclude): boolean {
+  if (exclude.servers.has(facts.name)) return true;
+  for (const [key, set] of exclude.criteria) {
+    if (key === "labels") {
+      if (facts.labels.some((l) => set.has(l))) return true;
+    } else {
+      const own = facts[key];
+      if (own !== null && set.has(own)) return true;
+    }
   }
-  return {
-    servers: new Set(listOf(exclude?.servers)),
-    criteria: criteriaOf(exclude).map(([k, v]) => [k, [...new Set(v)]]),
-    groups,
-  };
+  return exclude.groups.some(([, members]) => members.has(rank));
 }
 
 /** Every exclude key and value that matches the server, in key order. */
@@ -213,22 +282,16 @@ export function exclusionReasons(
   return why;
 }
 
-function applyExclude(
-  universe: Universe,
-  exclude: Exclude | undefined,
-  picked: Map<number, From[]>,
-): Selection {
+function applyExclude(universe: Universe, exclude: PreparedExclude, picked: Picked): Selection {
   const selection: Selection = { members: [], ranks: [], excluded: [], excludedRanks: [] };
-  const ranks = Int32Array.from(picked.keys()).sort();
-  const prepared = exclude ? prepareExclude(universe, exclude) : undefined;
+  const ranks = picked.ascending ? picked.touched : Int32Array.from(picked.touched).sort();
   for (const rank of ranks) {
     const facts = universe.servers[rank]!;
-    const why = prepared ? exclusionReasons(facts, rank, prepared) : [];
-    if (why.length > 0) {
-      selection.excluded.push({ name: facts.name, why });
+    if (!exclude.empty && isExcluded(facts, rank, exclude)) {
+      selection.excluded.push({ name: facts.name, why: exclusionReasons(facts, rank, exclude) });
       selection.excludedRanks.push(rank);
     } else {
-      selection.members.push({ name: facts.name, from: picked.get(rank)! });
+      selection.members.push({ name: facts.name, from: picked.froms[rank]! });
       selection.ranks.push(rank);
     }
   }

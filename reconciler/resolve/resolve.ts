@@ -14,9 +14,10 @@ import { sortedDeep } from "./canonical-spec.js";
 import type { Selection } from "./evaluate.js";
 import { resolveCatalog } from "./catalog.js";
 import {
-  alertsFor,
+  checksFor,
   classesFor,
   labelInfo,
+  mergeAlerts,
   portsFor,
   secretsFor,
   type ItemContext,
@@ -37,14 +38,15 @@ export function resolve(repo: LoadedRepo): Diagnosed<ResolvedModel> {
   const groups = resolveGroups(repo, cu, diagnostics);
   const alerts = resolveAlerts(repo, cu.universe, diagnostics);
   const perServer = collectPerServer(facts.length, groups, alerts);
+  const checks: ResolvedAlertRef[][] = [];
   const servers = specs.map(([name, spec], rank) =>
-    resolveServer(repo, ctx, { name, spec, facts: facts[rank]!, ...perServer(rank) }),
+    resolveServer(repo, ctx, { name, spec, facts: facts[rank]!, ...perServer(rank) }, checks),
   );
   return {
     value: {
       settings: resolveSettings(config.lab),
       servers,
-      ...resolveCatalog(repo, servers),
+      ...resolveCatalog(repo, servers, checks),
       groups: groups.groups,
       alerts: alerts.alerts,
     },
@@ -139,14 +141,19 @@ interface ServerInput extends PerServer {
   facts: FactsWithOrigin;
 }
 
-function resolveServer(repo: LoadedRepo, ctx: ItemContext, input: ServerInput): ResolvedServer {
+/** The server, with its catalog checks also pushed onto `checksOut` (by rank). */
+function resolveServer(
+  repo: LoadedRepo,
+  ctx: ItemContext,
+  input: ServerInput,
+  checksOut: ResolvedAlertRef[][],
+): ResolvedServer {
   const { name, spec, facts } = input;
   const classes = classesFor(facts.labels, ctx);
   const ports = portsFor(facts.labels, ctx);
-  const alerts = alertsFor(
-    { labels: facts.labels, classes, ports, size: facts.size, user: input.user },
-    ctx,
-  );
+  const checks = checksFor({ labels: facts.labels, classes, ports, size: facts.size }, ctx);
+  checksOut.push(checks);
+  const alerts = mergeAlerts(checks, input.user);
   return {
     name,
     provider: spec.provider,

@@ -133,26 +133,26 @@ export function secretsFor(
   return [...byPath.values()].sort((a, b) => cmp(a.path, b.path));
 }
 
-export interface AlertInputs {
+export interface CheckInputs {
   labels: readonly string[];
   classes: readonly ResolvedClass[];
   ports: readonly ResolvedPort[];
   size: string | null;
-  /** User alerts that select the server (kind "user"), sorted by name. */
-  user: readonly ResolvedAlertRef[];
 }
 
-/** Label-declared checks, user alerts, then auto-generated checks; sorted by name and kind. */
-export function alertsFor(input: AlertInputs, ctx: ItemContext): ResolvedAlertRef[] {
-  const checks = checksFor(input, ctx);
-  const user = userAlerts(input.user);
+/** Catalog checks and user alerts in one list, sorted by name (a check before a user alert). */
+export function mergeAlerts(
+  checks: readonly ResolvedAlertRef[],
+  user: readonly ResolvedAlertRef[],
+): ResolvedAlertRef[] {
+  const users = userAlerts(user);
   const out: ResolvedAlertRef[] = [];
   let u = 0;
   for (const check of checks) {
-    while (u < user.length && cmp(user[u]!.name, check.name) < 0) out.push(user[u++]!);
+    while (u < users.length && cmp(users[u]!.name, check.name) < 0) out.push(users[u++]!);
     out.push(check);
   }
-  while (u < user.length) out.push(user[u++]!);
+  while (u < users.length) out.push(users[u++]!);
   return out;
 }
 
@@ -171,7 +171,8 @@ function userAlerts(user: readonly ResolvedAlertRef[]): ResolvedAlertRef[] {
   return out;
 }
 
-function checksFor(input: AlertInputs, ctx: ItemContext): ResolvedAlertRef[] {
+/** Label-declared checks, then auto-generated ones; one entry per name, sorted by name. */
+export function checksFor(input: CheckInputs, ctx: ItemContext): ResolvedAlertRef[] {
   const byName = new Map<string, ResolvedAlertRef>();
   const add = (name: string, from: From): void => {
     const existing = byName.get(name);
