@@ -2,7 +2,7 @@
 import { compareDiagnostics, hasErrors, type Diagnostic } from "../core/diagnostics.js";
 import type { FileSource } from "../core/file-source.js";
 import type { LoadedRepo, ResolvedModel } from "../core/model.js";
-import { loadRepo } from "./load/load-repo.js";
+import { loadRepo, type LoadOptions } from "./load/load-repo.js";
 import { resolve } from "./resolve/resolve.js";
 import { validate } from "./validate/validate.js";
 
@@ -16,7 +16,7 @@ export interface CheckedRepo {
 
 export async function checkRepo(
   source: FileSource,
-  options: { signal?: AbortSignal } = {},
+  options: LoadOptions = {},
 ): Promise<CheckedRepo> {
   const loaded = await loadRepo(source, options);
   const repo = loaded.value;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FileSource } from "../../core/file-source.js";
-import { loadRepo } from "./load-repo.js";
+import { createLoadCache, loadRepo } from "./load-repo.js";
 import { memorySource } from "./memory-source.js";
 import { MAX_FILE_BYTES } from "./read-files.js";
 
@@ -190,5 +190,28 @@ describe("loadRepo", () => {
         },
       },
     });
+  });
+});
+
+describe("loadRepo with a cache", () => {
+  it("parses only files whose text changed, and gives the same result", async () => {
+    const files: Record<string, string> = {
+      "a.yaml": "servers:\n  a: { provider: aws }\n",
+      "b.yaml": "servers:\n  b: { provider: ssh }\n",
+    };
+    const cache = createLoadCache();
+    const first = await loadRepo(memorySource(files), { cache });
+    const parsedA = cache.files.get("a.yaml")?.parsed;
+    files["b.yaml"] = "servers:\n  b: { provider: xcpng }\n  a: { provider: aws }\n";
+    const second = await loadRepo(memorySource(files), { cache });
+    const uncached = await loadRepo(memorySource(files));
+    expect(cache.files.get("a.yaml")?.parsed).toBe(parsedA);
+    expect(second.value.config).toEqual(uncached.value.config);
+    expect(second.diagnostics).toEqual(uncached.diagnostics);
+    expect(second.diagnostics.map((d) => d.code)).toEqual(["LAB011"]);
+    expect(first.value.config.servers).toEqual({ a: { provider: "aws" }, b: { provider: "ssh" } });
+    delete files["a.yaml"];
+    await loadRepo(memorySource(files), { cache });
+    expect([...cache.files.keys()]).toEqual(["b.yaml"]);
   });
 });

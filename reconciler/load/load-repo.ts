@@ -9,6 +9,33 @@ import { ignoreMatcher, selectFiles } from "./select-files.js";
 import { createSourceMap } from "./source-map.js";
 import { MAX_DEPTH, parseYamlFile, type ParsedFile } from "./yaml-file.js";
 
+/**
+ * Parsed files kept between loads of the same repo (the reconcile loop loads it again and again):
+ * a file whose text has not changed is not parsed again. Parsed values are shared between the
+ * loads that use the cache, so a LoadedRepo's config must be treated as read-only.
+ */
+export interface LoadCache {
+  readonly files: Map<string, { text: string; parsed: ParsedFile }>;
+}
+
+export function createLoadCache(): LoadCache {
+  return { files: new Map() };
+}
+
+export interface LoadOptions {
+  signal?: AbortSignal;
+  cache?: LoadCache;
+}
+
+function parseCached(read: ReadResult, cache: LoadCache | undefined): ParsedFile {
+  if (!cache || "diagnostic" in read) return parseRead(read);
+  const hit = cache.files.get(read.path);
+  if (hit && hit.text === read.text) return hit.parsed;
+  const parsed = parseRead(read);
+  cache.files.set(read.path, { text: read.text, parsed });
+  return parsed;
+}
+
 function parseRead(read: ReadResult): ParsedFile {
   const failed = (diagnostics: ParsedFile["diagnostics"]): ParsedFile => ({
     path: read.path,
@@ -54,16 +81,20 @@ function isSectionFile(file: ParsedFile): file is ParsedFile & SectionFile {
  */
 export async function loadRepo(
   source: FileSource,
-  options: { signal?: AbortSignal } = {},
+  options: LoadOptions = {},
 ): Promise<Diagnosed<LoadedRepo>> {
-  const { signal } = options;
+  const { signal, cache } = options;
   const entries = await source.list(signal);
   const sizes = new Map(entries.map((e) => [e.path, e.size]));
   const selected = selectFiles(sizes.keys());
   const parsed: ParsedFile[] = [];
   for (const read of await readFiles(source, selected.config, sizes, signal)) {
     signal?.throwIfAborted();
-    parsed.push(parseRead(read));
+    parsed.push(parseCached(read, cache));
+  }
+  if (cache) {
+    const current = new Set(selected.config);
+    for (const path of cache.files.keys()) if (!current.has(path)) cache.files.delete(path);
   }
   const ignored = ignoreMatcher(ignoreGlobs(parsed));
   const kept = parsed.filter((file) => !ignored(file.path) && !file.sops);
