@@ -31,24 +31,22 @@ export interface EncNode {
 function sortDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortDeep);
   if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    const record = value as Record<string, unknown>;
-    for (const key of Object.keys(record).sort()) {
-      if (record[key] !== undefined) out[key] = sortDeep(record[key]);
-    }
-    return out;
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    // fromEntries defines own properties, so a key such as __proto__ stays a plain key.
+    return Object.fromEntries(entries.map(([k, v]) => [k, sortDeep(v)]));
   }
   return value;
 }
 
+/** Class -> parameters, first occurrence wins (`::ntp` and `ntp` are one class). */
 function encClasses(classes: readonly ResolvedClass[]): EncNode["classes"] {
-  const out: EncNode["classes"] = {};
+  const seen = new Map<string, Record<string, unknown>>();
   for (const c of classes) {
     const name = c.name.startsWith("::") ? c.name.slice(2) : c.name;
-    if (Object.hasOwn(out, name)) continue;
-    out[name] = sortDeep(c.params) as Record<string, unknown>;
+    if (!seen.has(name)) seen.set(name, sortDeep(c.params) as Record<string, unknown>);
   }
-  return out;
+  return Object.fromEntries(seen);
 }
 
 /**

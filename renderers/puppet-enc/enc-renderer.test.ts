@@ -215,6 +215,16 @@ describe("encRenderer", () => {
     expect(text).toContain('- "yes"');
   });
 
+  it("keeps a parameter named __proto__ as a plain key", () => {
+    const params = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as Record<
+      string,
+      unknown
+    >;
+    const odd = server("odd-1", { classes: [{ name: "ntp", params, from: [label] }] });
+    const [artifact] = encRenderer.render(model([odd])).value;
+    expect(artifact!.content).toContain("  ntp:\n    __proto__:\n      polluted: true\n    a: 1\n");
+  });
+
   it("sorts artifacts by path and gives the same bytes for servers in any order", () => {
     const a = server("b-2");
     const b = server("a-1", { environment: "prod" });
