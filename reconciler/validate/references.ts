@@ -1,6 +1,6 @@
 /** Names that must refer to something defined: labels, groups, servers, secrets, sizes, checks. */
 import { CHECKS } from "../../core/check-catalog.js";
-import { didYouMean } from "../../core/suggest.js";
+import { didYouMean, suggest } from "../../core/suggest.js";
 import { listNames, unknownName } from "./describe.js";
 import {
   child,
@@ -45,8 +45,26 @@ function checkNames(
     if (known.has(name) || !ctx.ok(at)) continue;
     ctx.report(what.code, at, unknownName(what.kind, name, known), {
       severity: what.code === "LAB200" ? "warning" : "error",
+      fix: fixFor(what.code, name, known),
     });
   }
+}
+
+/** Where a missing name would be defined. */
+const DEFINE: Readonly<Record<string, string>> = {
+  LAB200: "labels:",
+  LAB201: "groups:",
+  LAB202: "servers:",
+  LAB203: "secrets:",
+  LAB204: "sizes:",
+};
+
+/** The closest known name if there is one, else where to define the name. */
+function fixFor(code: string, name: string, known: ReadonlySet<string>): string {
+  const [closest] = suggest(name, known, 1);
+  if (closest !== undefined) return `replace "${name}" with "${closest}"`;
+  const where = DEFINE[code];
+  return where ? `define "${name}" under ${where}` : "use a check from the built-in catalog";
 }
 
 /** Selectors (group match/sources/exclude, alert target/exclude): groups, servers, sizes. */
