@@ -75,6 +75,8 @@ describe("validate: references", () => {
     expect(d[0]?.message).toBe(
       'unknown group "frnt" (did you mean "front"?); known groups: front, g1, g2',
     );
+    expect(d[0]?.fix).toBe('replace "frnt" with "front"');
+    expect(d[2]?.fix).toBe('define "nope" under groups:');
   });
 
   it("reports unknown secrets, sizes and checks of labels (LAB203, LAB204, LAB205)", async () => {
