@@ -30,9 +30,21 @@ export function renderedDir(options: EncOptions, io: CliIo): string {
   return join(repo, ".lab", "rendered");
 }
 
-function isMissing(err: unknown): boolean {
+function errorCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+function isMissing(err: unknown): boolean {
+  const code = errorCode(err);
   return code === "ENOENT" || code === "ENOTDIR";
+}
+
+/** A file-system failure (not a missing file) told plainly; an abort or a bug is rethrown. */
+function cannotRead(path: string, err: unknown): string {
+  const code = errorCode(err);
+  if (!code?.startsWith("E")) throw err;
+  return `cannot read ${path} (${code})`;
 }
 
 async function notFoundMessage(
@@ -42,11 +54,11 @@ async function notFoundMessage(
 ): Promise<string> {
   const nodes = join(dir, ENC_NODES_DIR);
   signal?.throwIfAborted();
-  const names = await readdir(nodes).catch((err: unknown) => {
-    if (isMissing(err)) return null;
-    throw err;
-  });
-  if (names === null) {
+  let names: string[];
+  try {
+    names = await readdir(nodes);
+  } catch (err) {
+    if (!isMissing(err)) return cannotRead(nodes, err);
     return `no rendered ENC data in ${nodes} (run "lab render", or set --rendered or LAB_RENDERED)`;
   }
   const known = names.filter((n) => n.endsWith(".yaml")).map((n) => n.slice(0, -".yaml".length));
@@ -55,28 +67,33 @@ async function notFoundMessage(
   return `node "${certname}" not found in ${nodes}${hint}`;
 }
 
+async function lookup(certname: string, dir: string, signal?: AbortSignal) {
+  const path = join(dir, encNodePath(certname));
+  try {
+    return { text: await readFile(path, { encoding: "utf8", signal }) };
+  } catch (err) {
+    if (!isMissing(err)) return { problem: cannotRead(path, err) };
+  }
+  return { problem: await notFoundMessage(certname, dir, signal) };
+}
+
 /**
- * Print the ENC document of `certname` to stdout and return 0; for an unknown node or missing
- * data print why to stderr and return 1 (Puppet treats any non-zero exit as "no such node").
+ * Print the ENC document of `certname` to stdout and return 0; for an unknown node, missing or
+ * unreadable data print why to stderr and return 1 (Puppet takes any non-zero exit as "no such
+ * node" and stops the run).
  */
 export async function runEnc(certname: string, options: EncOptions, io: CliIo): Promise<number> {
-  const dir = renderedDir(options, io);
   if (!isCertname(certname)) {
     io.stderr.write(`lab enc: "${certname}" is not a certname (a host name such as mail-1)\n`);
     return 1;
   }
-  try {
-    const text = await readFile(join(dir, encNodePath(certname)), {
-      encoding: "utf8",
-      signal: options.signal,
-    });
-    io.stdout.write(text);
-    return 0;
-  } catch (err) {
-    if (!isMissing(err)) throw err;
+  const found = await lookup(certname, renderedDir(options, io), options.signal);
+  if (found.text === undefined) {
+    io.stderr.write(`lab enc: ${found.problem}\n`);
+    return 1;
   }
-  io.stderr.write(`lab enc: ${await notFoundMessage(certname, dir, options.signal)}\n`);
-  return 1;
+  io.stdout.write(found.text);
+  return 0;
 }
 
 const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env };

@@ -77,6 +77,17 @@ describe("runEnc", () => {
     );
   });
 
+  it("returns 1 and names the file and the error when the data cannot be read", async () => {
+    const dir = rendered();
+    mkdirSync(join(dir, "enc/nodes/odd-1.yaml"));
+    const cap = io();
+    expect(await runEnc("odd-1", { rendered: dir }, cap)).toBe(1);
+    expect(cap.out).toEqual([]);
+    expect(cap.err.join("")).toBe(
+      `lab enc: cannot read ${join(dir, "enc/nodes/odd-1.yaml")} (EISDIR)\n`,
+    );
+  });
+
   it("refuses a certname that is a path, without reading outside the render root", async () => {
     const dir = rendered();
     writeFileSync(join(dir, "enc/secret.yaml"), "nope\n");
