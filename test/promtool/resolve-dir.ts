@@ -1,10 +1,9 @@
 /** The pipeline up to the resolved model, for the renderer suites that start from a repo on disk. */
 import { dirSource } from "../../adapters/fs/dir-source.js";
-import type { Diagnostic } from "../../core/diagnostics.js";
+import { formatDiagnostic, type Diagnostic } from "../../core/diagnostics.js";
 import type { FileSource } from "../../core/file-source.js";
 import type { ResolvedModel } from "../../core/model.js";
-import { loadRepo } from "../../reconciler/load/load-repo.js";
-import { resolve } from "../../reconciler/resolve/resolve.js";
+import { checkRepo } from "../../reconciler/check-repo.js";
 
 /** A FileSource listing the same files in a seeded pseudo-random order. */
 export function shuffledSource(source: FileSource, seed: number): FileSource {
@@ -34,7 +33,10 @@ export interface Resolved {
   diagnostics: Diagnostic[];
 }
 
-/** Loads and resolves the repo in `dir` (file order shuffled when a seed is given). */
+/**
+ * `checkRepo` (load, validate, resolve) on the repo in `dir`, its file list shuffled when a seed
+ * is given. Throws, listing the diagnostics, when the repo has errors.
+ */
 export async function resolveDir(
   dir: string,
   options: { shuffleSeed?: number } = {},
@@ -42,7 +44,8 @@ export async function resolveDir(
   const base = dirSource(dir);
   const source =
     options.shuffleSeed === undefined ? base : shuffledSource(base, options.shuffleSeed);
-  const loaded = await loadRepo(source);
-  const resolved = resolve(loaded.value);
-  return { model: resolved.value, diagnostics: [...loaded.diagnostics, ...resolved.diagnostics] };
+  const { model, diagnostics } = await checkRepo(source);
+  if (!model)
+    throw new Error(`${dir} has errors:\n${diagnostics.map(formatDiagnostic).join("\n")}`);
+  return { model, diagnostics };
 }
