@@ -43,6 +43,8 @@ function variedModel(servers: number): ReturnType<typeof fixtureModel> {
       file: "alerts/disk.yml",
     },
     { name: "neg", condition: "temperature_celsius <= -10", for: "1h30m" },
+    { name: "braces", condition: 'http_errors{path="/a{b}", code=~"5.."} > 1' },
+    { name: "quotes", condition: 'q{a="say \\"hi\\""} > .5', for: "0" },
     { name: "rate_raw", expr: "rate(http_errors_total{LAB_SELECTOR}[5m]) > 0.5", severity: "info" },
     {
       name: "agg_raw",

@@ -57,6 +57,9 @@ describe("parseCondition", () => {
       value: "9.5e1",
     });
     expect(parseCondition("up==0")?.op).toBe("==");
+    expect(parseCondition('http_errors{path="/a{b}", code=~"5.."} > 1')?.matchers).toBe(
+      'path="/a{b}", code=~"5.."',
+    );
     expect(parseCondition("x != -1")?.value).toBe("-1");
   });
   it("refuses anything else", () => {

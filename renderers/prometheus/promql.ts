@@ -42,8 +42,9 @@ export interface Condition {
   value: string;
 }
 
+/** Matchers may hold braces inside quoted values: `{path="/a{b}"}`. */
 const CONDITION_RE =
-  /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(?:\{([^{}]*)\})?\s*(>=|<=|==|!=|>|<)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*$/;
+  /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(?:\{((?:[^{}"]|"(?:[^"\\]|\\.)*")*)\})?\s*(>=|<=|==|!=|>|<)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*$/;
 
 /** Parses `metric OP number` (the metric may carry `{matchers}`); null when it is not that form. */
 export function parseCondition(text: string): Condition | null {
