@@ -19,14 +19,13 @@ export function environmentHostgroup(name: string): string {
   return `env-${name}`;
 }
 
-/** The hostgroups a server belongs to, sorted. */
+/** The hostgroups a server belongs to, sorted (names are ASCII: code-unit order is stable). */
 export function serverHostgroups(server: ResolvedServer): string[] {
-  const names = [
-    ...server.labels.map(labelHostgroup),
-    ...server.groups.map(groupHostgroup),
-    ...(server.environment === null ? [] : [environmentHostgroup(server.environment)]),
-  ];
-  return [...new Set(names)].sort(cmp);
+  const names = new Set<string>();
+  if (server.environment !== null) names.add(environmentHostgroup(server.environment));
+  for (const group of server.groups) names.add(groupHostgroup(group));
+  for (const label of server.labels) names.add(labelHostgroup(label));
+  return [...names].sort();
 }
 
 interface Hostgroup {
@@ -50,11 +49,15 @@ function hostgroups(model: ResolvedModel): Hostgroup[] {
     put(groupHostgroup(group.name), group.spec.description ?? `group ${group.name}`);
   }
   const environments = new Set(Object.keys(model.settings.environments));
+  const labels = new Set<string>();
+  const groups = new Set<string>();
   for (const server of model.servers) {
     if (server.environment !== null) environments.add(server.environment);
-    for (const label of server.labels) put(labelHostgroup(label), `label ${label}`);
-    for (const group of server.groups) put(groupHostgroup(group), `group ${group}`);
+    for (const label of server.labels) labels.add(label);
+    for (const group of server.groups) groups.add(group);
   }
+  for (const label of labels) put(labelHostgroup(label), `label ${label}`);
+  for (const group of groups) put(groupHostgroup(group), `group ${group}`);
   for (const env of environments) put(environmentHostgroup(env), `environment ${env}`);
   return [...byName.values()].sort((a, b) => cmp(a.name, b.name));
 }
