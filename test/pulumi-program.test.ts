@@ -19,7 +19,7 @@ import { checkRepo } from "../reconciler/check-repo.js";
 import { pulumiRenderer } from "../renderers/pulumi/pulumi-renderer.js";
 
 const example = join(fileURLToPath(new URL("..", import.meta.url)), "examples/infra-repo");
-const SITE = { xcpng: { networkId: "net-eu-west", srId: "sr-nvme", template: "tmpl-debian-12" } };
+const SITE = { xcpng: { networkId: "net-eu-west", srId: "sr-nvme" } };
 const GIB = 1024 * 1024 * 1024;
 
 let artifacts: Artifact[] = [];
@@ -101,15 +101,15 @@ describe("the Pulumi program on the example's stacks (Pulumi's mock runtime)", (
   it("registers one Xen Orchestra VM per xcpng server with cpus and memory from its size", async () => {
     const VM = "xenorchestra:index/vm:Vm";
     expect(summary(await registered("xcpng-prod"))).toEqual([
-      `${VM} mail-1 cpus=4 memory=8GiB template=tmpl-debian-12`,
-      `${VM} monitoring-1 cpus=4 memory=8GiB template=tmpl-debian-12`,
-      `${VM} storage-1 cpus=16 memory=64GiB template=tmpl-debian-12`,
-      `${VM} storage-2 cpus=16 memory=64GiB template=tmpl-debian-12`,
+      `${VM} mail-1 cpus=4 memory=8GiB template=debian-12`,
+      `${VM} monitoring-1 cpus=4 memory=8GiB template=debian-12`,
+      `${VM} storage-1 cpus=16 memory=64GiB template=debian-12`,
+      `${VM} storage-2 cpus=16 memory=64GiB template=debian-12`,
     ]);
     const dev = await registered("xcpng-dev");
     expect(summary(dev)).toEqual([
       `${VM} ci-runner-1 cpus=4 memory=8GiB template=debian-12`,
-      `${VM} exp-storage-1 cpus=8 memory=32GiB template=tmpl-debian-12`,
+      `${VM} exp-storage-1 cpus=8 memory=32GiB template=debian-12`,
     ]);
     expect(dev[1]?.inputs.disks).toEqual([
       { srId: "sr-nvme", nameLabel: "exp-storage-1-root", size: 500 * GIB },

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { canonicalYaml } from "../../core/canonical.js";
 import type { ResolvedModel } from "../../core/model.js";
 import { contentHash } from "../../core/renderer.js";
 import { buildStacks } from "./build-stacks.js";
 import { pulumiRenderer } from "./pulumi-renderer.js";
 import { sampleModel } from "./sample-model.js";
-import { parseStackConfig } from "./stack-config.js";
+import { parseStackConfig, stackConfigDocument } from "./stack-config.js";
 
 const HEADER =
   "# Rendered by lab from the config repository. Edit the repository, not this file.\n";
@@ -191,6 +192,14 @@ describe("pulumiRenderer", () => {
     const first = pulumiRenderer.render(model);
     expect(pulumiRenderer.render(model)).toEqual(first);
     expect(pulumiRenderer.render(reversed)).toEqual(first);
+  });
+
+  it("writes stack configs byte for byte as core's canonicalYaml would", () => {
+    const model = sampleModel();
+    for (const stack of buildStacks(model).value.stacks) {
+      const text = contentOf(model, `pulumi/${stack.name}/Pulumi.${stack.name}.yaml`);
+      expect(text).toBe(HEADER + canonicalYaml(stackConfigDocument(stack.config)));
+    }
   });
 
   it("writes stack configs that parse back to what was built", () => {
