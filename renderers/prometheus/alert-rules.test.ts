@@ -41,6 +41,14 @@ describe("userAlertExpr", () => {
       fix: "write e.g. `mail_queue_length > 1000`, or use `expr:` for other PromQL",
     });
   });
+  it("refuses a user alert named like a catalog check (LAB011)", () => {
+    const d = userAlertExpr(alertOf({ name: "cpu_threshold", condition: "cpu > 1", line: 7 }));
+    expect("code" in d ? [d.code, d.line, d.message] : d).toEqual([
+      "LAB011",
+      7,
+      'alert "cpu_threshold" is defined twice: as a user alert and as a catalog check (both would select the servers of either through lab_alerts)',
+    ]);
+  });
   it("reports both or neither of condition and expr as LAB222", () => {
     const both = userAlertExpr(alertOf({ name: "b", condition: "x > 1", expr: "x > 1" }));
     const neither = userAlertExpr(alertOf({ name: "n" }));

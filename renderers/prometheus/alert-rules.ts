@@ -1,4 +1,5 @@
 /** Rule files for user alerts (`alerts:`): one per config file that declares them. */
+import { CHECKS } from "../../core/check-catalog.js";
 import { cmp, type Diagnosed, type Diagnostic } from "../../core/diagnostics.js";
 import type { ResolvedModel, ResolvedUserAlert } from "../../core/model.js";
 import { makeArtifact, type Artifact } from "../../core/renderer.js";
@@ -8,7 +9,7 @@ import { ruleFile, type AlertingRule } from "./rule-file.js";
 
 function diagnostic(
   alert: ResolvedUserAlert,
-  code: "LAB221" | "LAB222",
+  code: "LAB011" | "LAB221" | "LAB222",
   message: string,
   fix: string,
 ): Diagnostic {
@@ -18,6 +19,14 @@ function diagnostic(
 /** The alert's PromQL, or the diagnostic that explains why there is none. */
 export function userAlertExpr(alert: ResolvedUserAlert): { expr: string } | Diagnostic {
   const { condition, expr } = alert.spec;
+  if (CHECKS.has(alert.name)) {
+    return diagnostic(
+      alert,
+      "LAB011",
+      `alert "${alert.name}" is defined twice: as a user alert and as a catalog check (both would select the servers of either through lab_alerts)`,
+      "rename the user alert",
+    );
+  }
   if (condition !== undefined && expr !== undefined) {
     return diagnostic(
       alert,
