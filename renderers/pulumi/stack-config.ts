@@ -13,7 +13,6 @@ import type { AwsShape } from "./size-shapes.js";
 
 export const PULUMI_PROVIDERS = ["aws", "xcpng"] as const;
 export type PulumiProvider = (typeof PULUMI_PROVIDERS)[number];
-export const UNMANAGED_PROVIDERS = ["baremetal", "ssh"] as const;
 
 export function isPulumiProvider(provider: Provider): provider is PulumiProvider {
   return provider === "aws" || provider === "xcpng";
