@@ -39,7 +39,7 @@ function parseCached(read: ReadResult, cache: LoadCache | undefined): ParsedFile
 function parseRead(read: ReadResult): ParsedFile {
   const failed = (diagnostics: ParsedFile["diagnostics"]): ParsedFile => ({
     path: read.path,
-    yaml: null,
+    positions: null,
     sections: null,
     sops: false,
     diagnostics,
@@ -71,7 +71,7 @@ function ignoreGlobs(files: readonly ParsedFile[]): string[] {
 }
 
 function isSectionFile(file: ParsedFile): file is ParsedFile & SectionFile {
-  return file.yaml !== null && file.sections !== null;
+  return file.positions !== null && file.sections !== null;
 }
 
 /**
@@ -112,7 +112,7 @@ export async function loadRepo(
     config: merged.config,
     files: kept.map((f) => f.path),
     sources: createSourceMap(
-      sectionFiles.map((f) => f.yaml),
+      sectionFiles.map((f) => f.positions),
       merged.owners,
     ),
     puppet: indexPuppet(puppetTexts),

@@ -4,12 +4,13 @@ import { escapeToken } from "../../core/json-pointer.js";
 import type { LabConfig } from "../../core/model.js";
 import { didYouMean } from "../../core/suggest.js";
 import { SECTIONS } from "../../schemas/combined-schema.js";
-import { emptyOwners, locateInFile, PairFinder, type SectionOwners } from "./source-map.js";
-import { formatPos, type YamlFile } from "./yaml-file.js";
+import { locateIn, type FilePositions } from "./positions.js";
+import { emptyOwners, type SectionOwners } from "./source-map.js";
+import { formatPos } from "./yaml-file.js";
 
 /** A file that parsed into a mapping of sections. */
 export interface SectionFile {
-  yaml: YamlFile;
+  positions: FilePositions;
   sections: Record<string, unknown>;
   diagnostics: Diagnostic[];
 }
@@ -71,16 +72,14 @@ class Merger {
   readonly owners = emptyOwners();
   readonly diagnostics: Diagnostic[] = [];
   private readonly files: readonly SectionFile[];
-  private readonly finders: PairFinder[];
   private readonly alertNames = new Map<string, number>();
 
   constructor(files: readonly SectionFile[]) {
     this.files = files;
-    this.finders = files.map((f) => new PairFinder(f.yaml));
   }
 
   private pos(fileIndex: number, path: string[], key = false): SourcePos {
-    return locateInFile(this.files[fileIndex]!.yaml, this.finders[fileIndex]!, path, key);
+    return locateIn(this.files[fileIndex]!.positions, path, key);
   }
 
   add(file: SectionFile, index: number): void {

@@ -5,6 +5,7 @@
  */
 import type { SourcePos } from "../../core/diagnostics.js";
 import type { PuppetIndex, PuppetSecretUse } from "../../core/model.js";
+import { positionAt } from "./positions.js";
 
 interface Token {
   kind: "word" | "string" | "punct";
@@ -83,17 +84,6 @@ function lineStarts(text: string): number[] {
   return starts;
 }
 
-function positionOf(file: string, starts: readonly number[], offset: number): SourcePos {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid]! <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { file, line: lo + 1, col: offset - starts[lo]! + 1 };
-}
-
 const CLASS_NAME = /^(::)?[a-z][a-z0-9_]*(::[a-z][a-z0-9_]*)*$/;
 const SECRET_FUNCTION = /^(::)?lab::secret$/;
 
@@ -101,7 +91,7 @@ const SECRET_FUNCTION = /^(::)?lab::secret$/;
 export function scanPuppetFile(file: string, text: string): PuppetClassDef[] {
   const tokens = tokenize(text);
   const starts = lineStarts(text);
-  const pos = (offset: number): SourcePos => positionOf(file, starts, offset);
+  const pos = (offset: number): SourcePos => positionAt(file, starts, offset);
   const classes: PuppetClassDef[] = [];
   const open: { def: PuppetClassDef; depth: number }[] = [];
   let pending: PuppetClassDef | null = null;

@@ -17,20 +17,19 @@ import {
 } from "yaml";
 import type { Diagnostic, DiagnosticCode, SourcePos } from "../../core/diagnostics.js";
 import { toPointer } from "../../core/json-pointer.js";
+import { positionAt, type ContainerPos, type FilePositions } from "./positions.js";
 
-/** A parsed file, kept for locating pointers later. */
-export interface YamlFile {
+/** A file while it is parsed; only its compact positions are kept afterwards. */
+interface YamlFile {
   path: string;
   doc: Document.Parsed;
   lines: LineCounter;
-  /** Where each alias node points. */
-  aliases: ReadonlyMap<Alias, Node>;
 }
 
 export interface ParsedFile {
   path: string;
-  /** Null when the file could not be parsed. */
-  yaml: YamlFile | null;
+  /** Where everything in `sections` is; null when the file is broken or not a mapping. */
+  positions: FilePositions | null;
   /** Top-level keys as plain data; null when the file is broken or not a mapping. */
   sections: Record<string, unknown> | null;
   /** The file has a top-level `sops:` key: it belongs to the secrets backend. */
@@ -63,10 +62,12 @@ export function scalarKey(value: unknown): string {
   return JSON.stringify(value) ?? "";
 }
 
-export function nodePos(file: YamlFile, node: unknown): SourcePos {
-  const offset = (node as Node | null)?.range?.[0] ?? 0;
-  const { line, col } = file.lines.linePos(offset);
-  return { file: file.path, line: Math.max(line, 1), col: Math.max(col, 1) };
+function offsetOf(node: unknown): number {
+  return (node as Node | null)?.range?.[0] ?? 0;
+}
+
+function nodePos(file: YamlFile, node: unknown): SourcePos {
+  return positionAt(file.path, file.lines.lineStarts, offsetOf(node));
 }
 
 export function formatPos(pos: SourcePos): string {
@@ -87,11 +88,10 @@ function diagnosticAt(
 export function parseYamlFile(path: string, text: string): ParsedFile {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
-  const aliases = new Map<Alias, Node>();
-  const yaml: YamlFile = { path, doc, lines, aliases };
+  const yaml: YamlFile = { path, doc, lines };
   const broken = (diagnostics: Diagnostic[]): ParsedFile => ({
     path,
-    yaml: null,
+    positions: null,
     sections: null,
     sops: false,
     diagnostics,
@@ -105,11 +105,23 @@ export function parseYamlFile(path: string, text: string): ParsedFile {
     if (err instanceof WalkAbort) return broken([err.diagnostic]);
     throw err;
   }
-  return toParsedFile(yaml, value, walker.diagnostics);
+  const positions: FilePositions = {
+    path,
+    lineStarts: lines.lineStarts,
+    root: offsetOf(doc.contents),
+    value,
+    containers: walker.containers,
+  };
+  return toParsedFile(yaml, positions, walker.diagnostics);
 }
 
-function toParsedFile(yaml: YamlFile, value: unknown, diagnostics: Diagnostic[]): ParsedFile {
-  const base = { path: yaml.path, yaml, diagnostics };
+function toParsedFile(
+  yaml: YamlFile,
+  positions: FilePositions,
+  diagnostics: Diagnostic[],
+): ParsedFile {
+  const value = positions.value;
+  const base = { path: yaml.path, positions, diagnostics };
   if (value === null || value === undefined) return { ...base, sections: {}, sops: false };
   if (typeof value !== "object" || Array.isArray(value)) {
     const got = Array.isArray(value) ? "a list" : `the ${typeof value} ${JSON.stringify(value)}`;
@@ -119,7 +131,13 @@ function toParsedFile(yaml: YamlFile, value: unknown, diagnostics: Diagnostic[])
       "",
       `a config file must be a mapping of sections (lab, labels, groups, alerts, sizes, servers, secrets), got ${got}`,
     );
-    return { ...base, yaml: null, sections: null, sops: false, diagnostics: [...diagnostics, d] };
+    return {
+      ...base,
+      positions: null,
+      sections: null,
+      sops: false,
+      diagnostics: [...diagnostics, d],
+    };
   }
   const sections = value as Record<string, unknown>;
   return { ...base, sections, sops: Object.hasOwn(sections, "sops") };
@@ -144,15 +162,14 @@ function syntaxDiagnostics(yaml: YamlFile, errors: readonly YAMLError[]): Diagno
 }
 
 function posAt(file: YamlFile, offset: number): SourcePos {
-  const { line, col } = file.lines.linePos(offset);
-  return { file: file.path, line: Math.max(line, 1), col: Math.max(col, 1) };
+  return positionAt(file.path, file.lines.lineStarts, offset);
 }
 
 /** Converts nodes to plain data; an alias shares the value of its anchor (no copy). */
 class Walker {
   readonly diagnostics: Diagnostic[] = [];
+  readonly containers = new Map<object, ContainerPos>();
   private readonly file: YamlFile;
-  private readonly aliases: Map<Alias, Node>;
   private readonly anchors = new Map<string, Node>();
   private readonly done = new Map<Node, { value: unknown; size: number }>();
   private readonly path: (string | number)[] = [];
@@ -161,7 +178,6 @@ class Walker {
 
   constructor(file: YamlFile) {
     this.file = file;
-    this.aliases = file.aliases as Map<Alias, Node>;
   }
 
   toValue(node: Node | null | undefined, depth: number): unknown {
@@ -190,17 +206,22 @@ class Walker {
 
   private seq(items: Node[], depth: number): unknown[] {
     const out = new Array<unknown>(items.length);
+    const at = new Array<number>(items.length);
     for (let i = 0; i < items.length; i++) {
       this.path.push(i);
       out[i] = this.toValue(items[i], depth + 1);
+      at[i] = offsetOf(items[i]);
       this.path.pop();
     }
+    this.containers.set(out, { at });
     return out;
   }
 
   private map(pairs: Pair<Node, Node>[], depth: number): object {
     const out: Record<string, unknown> = {};
     const seen = new Map<string, Pair<Node, Node>>();
+    const keys: string[] = [];
+    const at: number[] = [];
     for (const pair of pairs) {
       const key = this.keyString(pair.key, depth);
       const first = seen.get(key);
@@ -209,6 +230,9 @@ class Walker {
         continue;
       }
       seen.set(key, pair);
+      const keyAt = offsetOf(pair.key);
+      keys.push(key);
+      at.push(keyAt, pair.value ? offsetOf(pair.value) : keyAt);
       this.path.push(key);
       const value = this.toValue(pair.value, depth + 1);
       this.path.pop();
@@ -223,6 +247,7 @@ class Walker {
         out[key] = value;
       }
     }
+    this.containers.set(out, { keys, at });
     return out;
   }
 
@@ -258,7 +283,6 @@ class Walker {
         ),
       );
     }
-    this.aliases.set(node, target);
     return target;
   }
 
