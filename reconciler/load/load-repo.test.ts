@@ -54,6 +54,17 @@ describe("loadRepo", () => {
     expect(value.config.servers).toEqual({ "web-01": { provider: "aws" } });
   });
 
+  it("reports a lab setting given in two files (LAB011)", async () => {
+    const { diagnostics, value } = await loadRepo(
+      memorySource({ "a.yaml": "lab: { name: one }\n", "b.yaml": "lab:\n  name: two\n" }),
+    );
+    expect(diagnostics.map(brief)).toEqual(["b.yaml:2:3 LAB011 /lab/name"]);
+    expect(diagnostics[0]?.message).toBe(
+      "setting lab.name is defined twice: first at a.yaml:1:8, again at b.yaml:2:3",
+    );
+    expect(value.config.lab).toEqual({ name: "one" });
+  });
+
   it("reports two alerts with the same name (LAB011) with the merged index", async () => {
     const { diagnostics } = await loadRepo(
       memorySource({

@@ -109,6 +109,13 @@ describe("parseYamlFile", () => {
     expect(Object.getPrototypeOf(servers)).toBe(Object.prototype);
   });
 
+  it("counts columns after a byte-order mark as editors do", () => {
+    expect(codes("\ufeffa: 1\na: 2\n")).toEqual(["2:1 LAB005 /a"]);
+    expect(codes("\ufeffb: 1\nb: 2\n")[0]).toBe("2:1 LAB005 /b");
+    const parsed = parseYamlFile("f.yaml", "\ufeffa: 1\na: 2\n");
+    expect(parsed.diagnostics[0]?.related).toEqual([{ file: "f.yaml", line: 1, col: 1 }]);
+  });
+
   it("uses numbers and booleans as string keys", () => {
     expect(parseYamlFile("f.yaml", "a: { 80: x, true: y, ~: z }\n").sections).toEqual({
       a: { "80": "x", true: "y", "": "z" },

@@ -85,7 +85,8 @@ function diagnosticAt(
 }
 
 /** Parses one file's text. Never throws on bad input: every problem is a diagnostic. */
-export function parseYamlFile(path: string, text: string): ParsedFile {
+export function parseYamlFile(path: string, raw: string): ParsedFile {
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   const yaml: YamlFile = { path, doc, lines };
