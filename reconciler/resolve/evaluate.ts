@@ -124,7 +124,7 @@ function takePicked(universe: Universe): Picked {
 
 function releasePicked(picked: Picked): void {
   for (const rank of picked.touched) picked.froms[rank] = undefined;
-  picked.touched.length = 0;
+  picked.touched = [];
   picked.ascending = true;
   picked.busy = false;
 }

@@ -18,6 +18,8 @@ import {
   classesFor,
   labelInfo,
   mergeAlerts,
+  userAlertIndex,
+  type UserAlertIndex,
   portsFor,
   secretsFor,
   type ItemContext,
@@ -39,8 +41,17 @@ export function resolve(repo: LoadedRepo): Diagnosed<ResolvedModel> {
   const alerts = resolveAlerts(repo, cu.universe, diagnostics);
   const perServer = collectPerServer(facts.length, groups, alerts);
   const checks: ResolvedAlertRef[][] = [];
+  const users = userAlertIndex(
+    alerts.alerts.map((a) => a.name),
+    alerts.alerts.map((a) => a.members),
+  );
   const servers = specs.map(([name, spec], rank) =>
-    resolveServer(repo, ctx, { name, spec, facts: facts[rank]!, ...perServer(rank) }, checks),
+    resolveServer(
+      repo,
+      { ...ctx, users },
+      { name, spec, facts: facts[rank]!, ...perServer(rank) },
+      checks,
+    ),
   );
   return {
     value: {
@@ -60,6 +71,7 @@ function itemContext(repo: LoadedRepo): ItemContext {
     labels.set(name, labelInfo(name, spec));
   }
   const auto = new Map<string, From>();
+  const shared = new Map<string, unknown>();
   return {
     labels,
     puppet: repo.puppet,
@@ -68,6 +80,12 @@ function itemContext(repo: LoadedRepo): ItemContext {
       let from = auto.get(rule);
       if (!from) auto.set(rule, (from = { kind: "auto", name: rule }));
       return from;
+    },
+    shared<T>(key: string, make: () => T): T {
+      if (shared.has(key)) return shared.get(key) as T;
+      const item = make();
+      shared.set(key, item);
+      return item;
     },
   };
 }
@@ -103,7 +121,8 @@ function serverFacts(
 
 interface PerServer {
   groups: string[];
-  user: ResolvedAlertRef[];
+  /** [alert index, member index] pairs of the user alerts that select it, in alert order. */
+  user: number[];
   excludedFrom: ExclusionRef[];
 }
 
@@ -113,25 +132,23 @@ function collectPerServer(
   groups: { groups: { name: string }[]; selections: Selection[] },
   alerts: { alerts: { name: string }[]; selections: Selection[] },
 ): (rank: number) => PerServer {
-  const per: PerServer[] = Array.from({ length: count }, () => ({
-    groups: [],
-    user: [],
-    excludedFrom: [],
-  }));
-  const walk = (kind: "group" | "alert", names: { name: string }[], sels: Selection[]) => {
-    sels.forEach((sel, i) => {
-      const name = names[i]!.name;
-      sel.ranks.forEach((rank, j) => {
-        if (kind === "group") per[rank]!.groups.push(name);
-        else per[rank]!.user.push({ name, kind: "user", from: sel.members[j]!.from });
-      });
-      sel.excludedRanks.forEach((rank, j) => {
-        per[rank]!.excludedFrom.push({ kind, name, why: sel.excluded[j]!.why });
-      });
-    });
+  const per: PerServer[] = [];
+  for (let rank = 0; rank < count; rank++) per.push({ groups: [], user: [], excludedFrom: [] });
+  const exclusions = (kind: "group" | "alert", name: string, sel: Selection): void => {
+    for (let j = 0; j < sel.excludedRanks.length; j++) {
+      const why = sel.excluded[j]!.why;
+      per[sel.excludedRanks[j]!]!.excludedFrom.push({ kind, name, why });
+    }
   };
-  walk("alert", alerts.alerts, alerts.selections);
-  walk("group", groups.groups, groups.selections);
+  alerts.selections.forEach((sel, i) => {
+    for (let j = 0; j < sel.ranks.length; j++) per[sel.ranks[j]!]!.user.push(i, j);
+    exclusions("alert", alerts.alerts[i]!.name, sel);
+  });
+  groups.selections.forEach((sel, i) => {
+    const name = groups.groups[i]!.name;
+    for (const rank of sel.ranks) per[rank]!.groups.push(name);
+    exclusions("group", name, sel);
+  });
   return (rank) => per[rank]!;
 }
 
@@ -144,7 +161,7 @@ interface ServerInput extends PerServer {
 /** The server, with its catalog checks also pushed onto `checksOut` (by rank). */
 function resolveServer(
   repo: LoadedRepo,
-  ctx: ItemContext,
+  ctx: ItemContext & { users: UserAlertIndex },
   input: ServerInput,
   checksOut: ResolvedAlertRef[][],
 ): ResolvedServer {
@@ -153,7 +170,7 @@ function resolveServer(
   const ports = portsFor(facts.labels, ctx);
   const checks = checksFor({ labels: facts.labels, classes, ports, size: facts.size }, ctx);
   checksOut.push(checks);
-  const alerts = mergeAlerts(checks, input.user);
+  const alerts = mergeAlerts(checks, input.user, ctx.users);
   return {
     name,
     provider: spec.provider,

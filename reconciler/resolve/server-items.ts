@@ -13,6 +13,7 @@ import { cmp } from "../../core/diagnostics.js";
 import type {
   From,
   Label,
+  Member,
   PuppetIndex,
   PuppetSecretUse,
   ResolvedAlertRef,
@@ -22,7 +23,7 @@ import type {
   SecretMeta,
 } from "../../core/model.js";
 import { sortedDeep } from "./canonical-spec.js";
-import { addFrom } from "./from-list.js";
+import { addFrom, sameFrom } from "./from-list.js";
 import { listOf } from "./evaluate.js";
 
 export interface LabelClass {
@@ -46,6 +47,28 @@ export interface ItemContext {
   secretMeta: Readonly<Record<string, SecretMeta | undefined>>;
   /** Shared `{kind: "auto"}` provenance objects, by rule name. */
   autoFrom(rule: string): From;
+  /**
+   * One object per key, made on first use: items with a single provenance entry are shared by
+   * every server that gets them the same way (so they are never changed in place).
+   */
+  shared<T>(key: string, make: () => T): T;
+}
+
+/** Adds `from` to a map entry that may be shared: copies it first unless this server owns it. */
+function extend<K, T extends { from: From[] }>(
+  map: Map<K, T>,
+  key: K,
+  from: From,
+  owned: Set<T>,
+): void {
+  const item = map.get(key)!;
+  if (item.from.some((f) => sameFrom(f, from))) return;
+  if (owned.has(item)) item.from.push(from);
+  else {
+    const copy = { ...item, from: [...item.from, from] };
+    owned.add(copy);
+    map.set(key, copy);
+  }
 }
 
 export function labelInfo(name: string, spec: Label): LabelInfo {
@@ -73,13 +96,16 @@ export function labelClasses(classes: Label["puppet_classes"]): LabelClass[] {
 /** Classes from the labels in label order, de-duplicated (the first label's params win). */
 export function classesFor(labels: readonly string[], ctx: ItemContext): ResolvedClass[] {
   const byName = new Map<string, ResolvedClass>();
+  const owned = new Set<ResolvedClass>();
   for (const label of labels) {
     const info = ctx.labels.get(label);
     if (!info) continue;
     for (const c of info.classes) {
-      const existing = byName.get(c.name);
-      if (existing) addFrom(existing.from, info.from);
-      else byName.set(c.name, { name: c.name, params: c.params, from: [info.from] });
+      if (byName.has(c.name)) extend(byName, c.name, info.from, owned);
+      else {
+        const make = () => ({ name: c.name, params: c.params, from: [info.from] });
+        byName.set(c.name, ctx.shared(`class\0${label}\0${c.name}`, make));
+      }
     }
   }
   return [...byName.values()];
@@ -87,13 +113,17 @@ export function classesFor(labels: readonly string[], ctx: ItemContext): Resolve
 
 export function portsFor(labels: readonly string[], ctx: ItemContext): ResolvedPort[] {
   const byPort = new Map<number, ResolvedPort>();
+  const owned = new Set<ResolvedPort>();
   for (const label of labels) {
     const info = ctx.labels.get(label);
     if (!info) continue;
     for (const port of info.ports) {
-      const existing = byPort.get(port);
-      if (existing) addFrom(existing.from, info.from);
-      else byPort.set(port, { port, from: [info.from] });
+      if (byPort.has(port)) extend(byPort, port, info.from, owned);
+      else
+        byPort.set(
+          port,
+          ctx.shared(`port\0${label}\0${port}`, () => ({ port, from: [info.from] })),
+        );
     }
   }
   return [...byPort.values()].sort((a, b) => a.port - b.port);
@@ -112,22 +142,26 @@ export function secretsFor(
   ctx: ItemContext,
 ): ResolvedSecretRef[] {
   const byPath = new Map<string, ResolvedSecretRef>();
-  const add = (path: string, from: From): void => {
-    const existing = byPath.get(path);
-    if (existing) return addFrom(existing.from, from);
+  const owned = new Set<ResolvedSecretRef>();
+  const add = (path: string, from: From, key: string): void => {
+    if (byPath.has(path)) return extend(byPath, path, from, owned);
     const access = ctx.secretMeta[path]?.type === "dynamic" ? "dynamic" : "read";
-    byPath.set(path, { path, access, from: [from] });
+    byPath.set(
+      path,
+      ctx.shared(`secret\0${path}\0${key}`, () => ({ path, access, from: [from] })),
+    );
   };
   for (const label of labels) {
     const info = ctx.labels.get(label);
-    if (info) for (const path of info.secrets) add(path, info.from);
+    if (info) for (const path of info.secrets) add(path, info.from, label);
   }
   for (const c of classes) {
     const uses = puppetSecrets(ctx.puppet, c.name);
     if (uses.length === 0) continue;
-    const via = `class ${c.name}`;
-    for (const use of uses) {
-      for (const f of c.from) add(use.path, { kind: "label", name: f.name, via });
+    for (const f of c.from) {
+      const key = `${f.name}\0class ${c.name}`;
+      const via = ctx.shared(`via\0${key}`, (): From => ({ ...f, via: `class ${c.name}` }));
+      for (const use of uses) add(use.path, via, key);
     }
   }
   return [...byPath.values()].sort((a, b) => cmp(a.path, b.path));
@@ -140,44 +174,91 @@ export interface CheckInputs {
   size: string | null;
 }
 
-/** Catalog checks and user alerts in one list, sorted by name (a check before a user alert). */
-export function mergeAlerts(
-  checks: readonly ResolvedAlertRef[],
-  user: readonly ResolvedAlertRef[],
-): ResolvedAlertRef[] {
-  const users = userAlerts(user);
-  const out: ResolvedAlertRef[] = [];
-  let u = 0;
-  for (const check of checks) {
-    while (u < users.length && cmp(users[u]!.name, check.name) < 0) out.push(users[u++]!);
-    out.push(check);
-  }
-  while (u < users.length) out.push(users[u++]!);
-  return out;
+/** The user alerts (sorted by name) and their members, for building the servers' lists. */
+export interface UserAlertIndex {
+  names: readonly string[];
+  members: readonly (readonly Member[])[];
+  /** How many user alerts sort before `name` (memoized). */
+  before(name: string): number;
+  /**
+   * The ref of alert `i` selecting a server through `from`: one shared object per alert and
+   * provenance array (provenance arrays are shared by the members picked the same way).
+   */
+  ref(i: number, from: From[]): ResolvedAlertRef;
 }
 
-/** User alerts, sorted by name: a name given twice (duplicates adjacent) becomes one entry. */
-function userAlerts(user: readonly ResolvedAlertRef[]): ResolvedAlertRef[] {
+export function userAlertIndex(
+  names: readonly string[],
+  members: readonly (readonly Member[])[],
+): UserAlertIndex {
+  const memo = new Map<string, number>();
+  const refs = names.map(() => new Map<From[], ResolvedAlertRef>());
+  return {
+    names,
+    members,
+    ref(i, from) {
+      const cache = refs[i]!;
+      let ref = cache.get(from);
+      if (!ref) cache.set(from, (ref = { name: names[i]!, kind: "user", from }));
+      return ref;
+    },
+    before(name) {
+      let pos = memo.get(name);
+      if (pos !== undefined) return pos;
+      let [lo, hi] = [0, names.length];
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cmp(names[mid]!, name) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      memo.set(name, (pos = lo));
+      return pos;
+    },
+  };
+}
+
+/**
+ * Catalog checks and user alerts in one list, sorted by name (a check before a user alert of the
+ * same name). `pairs` holds [alert index, member index] pairs of the alerts selecting the server,
+ * in alert order.
+ */
+export function mergeAlerts(
+  checks: readonly ResolvedAlertRef[],
+  pairs: readonly number[],
+  index: UserAlertIndex,
+): ResolvedAlertRef[] {
   const out: ResolvedAlertRef[] = [];
-  for (const ref of user) {
+  let u = 0;
+  const pushUser = (): void => {
+    const [i, j] = [pairs[u]!, pairs[u + 1]!];
+    u += 2;
+    const name = index.names[i]!;
+    const from = index.members[i]![j]!.from;
     const last = out[out.length - 1];
-    if (last?.name !== ref.name) out.push(ref);
+    if (last?.kind !== "user" || last.name !== name) out.push(index.ref(i, from));
     else {
-      const from = [...last.from];
-      for (const f of ref.from) addFrom(from, f);
-      out[out.length - 1] = { ...last, from };
+      const merged = [...last.from];
+      for (const f of from) addFrom(merged, f);
+      out[out.length - 1] = { ...last, from: merged };
     }
+  };
+  for (const check of checks) {
+    const pos = index.before(check.name);
+    while (u < pairs.length && pairs[u]! < pos) pushUser();
+    out.push(check);
   }
+  while (u < pairs.length) pushUser();
   return out;
 }
 
 /** Label-declared checks, then auto-generated ones; one entry per name, sorted by name. */
 export function checksFor(input: CheckInputs, ctx: ItemContext): ResolvedAlertRef[] {
   const byName = new Map<string, ResolvedAlertRef>();
+  const owned = new Set<ResolvedAlertRef>();
   const add = (name: string, from: From): void => {
-    const existing = byName.get(name);
-    if (existing) addFrom(existing.from, from);
-    else byName.set(name, { name, kind: "check", from: [from] });
+    if (byName.has(name)) return extend(byName, name, from, owned);
+    const make = (): ResolvedAlertRef => ({ name, kind: "check", from: [from] });
+    byName.set(name, ctx.shared(`check\0${name}\0${from.kind}\0${from.name}`, make));
   };
   for (const label of input.labels) {
     const info = ctx.labels.get(label);
