@@ -1,10 +1,9 @@
 /** `lab render`: render the repo (or the selected servers) into a tree of files, atomically. */
 import { join, resolve as resolvePath } from "node:path";
 import { Command } from "commander";
-import { formatDiagnostic, type Diagnostic } from "../core/diagnostics.js";
+import { formatDiagnostic } from "../core/diagnostics.js";
 import { LabError, UsageError } from "../core/errors.js";
-import type { ResolvedModel } from "../core/model.js";
-import { RENDERER_NAMES, type Artifact, type RendererName } from "../core/renderer.js";
+import { RENDERER_NAMES, type RendererName } from "../core/renderer.js";
 import { didYouMean } from "../core/suggest.js";
 import { eprintln, loadModel, type CliContext } from "./context.js";
 import { examples } from "./examples.js";
@@ -48,27 +47,6 @@ export function parseOnly(only: readonly string[]): RendererName[] {
   return RENDERER_NAMES.filter((n) => !only.length || only.includes(n));
 }
 
-/** Every renderer's artifacts; a renderer's artifact outside its own folder is a bug. */
-async function renderAll(model: ResolvedModel, names: readonly RendererName[]) {
-  const { RENDERERS } = await import("../renderers/registry.js");
-  const artifacts: Artifact[] = [];
-  const diagnostics: Diagnostic[] = [];
-  for (const name of names) {
-    const renderer = RENDERERS.get(name);
-    if (!renderer) throw new LabError("INTERNAL", `renderer "${name}" is not registered`);
-    const result = renderer.render(model);
-    for (const a of result.value) {
-      const parts = a.path.split("/");
-      if (parts[0] !== name || parts.some((p) => p === "" || p === "." || p === "..")) {
-        throw new LabError("INTERNAL", `renderer "${name}" produced the path "${a.path}"`);
-      }
-    }
-    artifacts.push(...result.value);
-    diagnostics.push(...result.diagnostics);
-  }
-  return { artifacts, diagnostics };
-}
-
 export function summaryText(
   out: string,
   names: readonly string[],
@@ -96,7 +74,8 @@ async function runRender(ctx: CliContext, opts: RenderOptions, self: Command): P
   const selected = await selectedServers(model, opts);
   const { restrictModel } = await import("./restrict-model.js");
   const scoped = selected ? restrictModel(model, selected) : model;
-  const { artifacts, diagnostics } = await renderAll(scoped, names);
+  const { renderAll } = await import("../reconciler/render.js");
+  const { value: artifacts, diagnostics } = renderAll(scoped, names);
   for (const d of diagnostics) eprintln(ctx, formatDiagnostic(d));
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   if (errors) {

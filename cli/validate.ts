@@ -1,6 +1,6 @@
 /** `lab validate`: every diagnostic, one line each, and a summary. */
 import { Command } from "commander";
-import { formatDiagnostic, type Diagnostic } from "../core/diagnostics.js";
+import { compareDiagnostics, formatDiagnostic, type Diagnostic } from "../core/diagnostics.js";
 import { checkRepoAt, eprintln, type CliContext } from "./context.js";
 import { examples } from "./examples.js";
 import { emit, outputOption, type OutputFormat } from "./output.js";
@@ -8,7 +8,9 @@ import type { Style } from "./printers/color.js";
 
 export function validateCommand(ctx: CliContext): Command {
   return new Command("validate")
-    .description("check the repo: YAML, schema, references; exit 1 when there are errors")
+    .description(
+      "check the repo: YAML, schema, references, and what the renderers need; exit 1 on errors",
+    )
     .addOption(outputOption(["text", "json"]))
     .addHelpText(
       "after",
@@ -20,7 +22,13 @@ export function validateCommand(ctx: CliContext): Command {
     )
     .action(async (opts: { output: OutputFormat }, cmd: Command) => {
       const checked = await checkRepoAt(ctx, cmd);
-      const { diagnostics } = checked;
+      const diagnostics = [...checked.diagnostics];
+      if (checked.model) {
+        // What the renderers would refuse is a problem of the repo too: validate shows it now.
+        const { renderAll } = await import("../reconciler/render.js");
+        diagnostics.push(...renderAll(checked.model).diagnostics);
+        diagnostics.sort(compareDiagnostics);
+      }
       await emit(
         ctx,
         opts.output,

@@ -189,6 +189,8 @@ export interface Settings {
   defaultBranch: string;
   ignore: readonly string[];
   prices: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  /** Per provider, lab region -> the provider's region name. */
+  regions: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 /** Everything sorted by name: byte-identical output depends on it. */

@@ -109,6 +109,16 @@ export interface LabSettings {
         }
       | undefined;
   };
+  /**
+   * Per provider, lab region -> the provider's own region name (e.g. aws: {eu-west: eu-west-1}).
+   */
+  regions?: {
+    [k: string]:
+      | {
+          [k: string]: string | undefined;
+        }
+      | undefined;
+  };
 }
 /**
  * Section `labels`: what a label brings to every server that carries it.

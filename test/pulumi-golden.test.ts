@@ -113,17 +113,12 @@ describe("pulumi renderer on examples/infra-repo", () => {
     }
   });
 
-  it("warns that the example's lab region is no AWS region, once per aws server", async () => {
-    const { diagnostics } = pulumiRenderer.render(await modelOf(dirSource(example)));
-    const aws = ["api-1", "api-2", "mail-2", "worker-3", "worker-4", "worker-5"];
-    const moreAws = ["batch-worker-1", "legacy-node-3", "test-box-1"];
-    expect(diagnostics.map((d) => `${d.file} ${d.severity} ${d.code} ${d.pointer}`)).toEqual(
-      [...aws, ...moreAws].map((s) => `servers/aws.yaml warning LAB207 /servers/${s}`),
-    );
-    expect(diagnostics[0]?.message).toBe(
-      'aws server "api-1": region "eu-west" is not an AWS region: ' +
-        "the stack uses the AWS provider's default region (aws:region, AWS_REGION)",
-    );
+  it("maps the example's lab region through lab.regions.aws: nothing to warn about", async () => {
+    const { value, diagnostics } = pulumiRenderer.render(await modelOf(dirSource(example)));
+    expect(diagnostics).toEqual([]);
+    const prod = value.find((a) => a.path === "pulumi/aws-prod/Pulumi.aws-prod.yaml");
+    expect(prod?.content).toContain("region: eu-west-1\n");
+    expect(prod?.content).not.toMatch(/^ +region: eu-west\n/m);
   });
 
   it("renders identical bytes twice and from shuffled input order", async () => {

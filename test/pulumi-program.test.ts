@@ -46,6 +46,7 @@ function summary(resources: readonly RegisteredResource[]): string[] {
   return resources.map((r) => {
     const i = r.inputs;
     const volume = (i.rootBlockDevice as { volumeSize?: number } | undefined)?.volumeSize;
+    if (r.type === "pulumi:providers:aws") return `${r.type} ${r.name} region=${String(i.region)}`;
     if (r.type === "aws:ec2/instance:Instance") {
       return `${r.type} ${r.name} ${String(i.instanceType)} ${volume ?? "-"}GB ami=${typeof i.ami === "string" ? i.ami : "-"}`;
     }
@@ -67,7 +68,9 @@ describe("the Pulumi program on the example's stacks (Pulumi's mock runtime)", (
 
   it("registers one EC2 instance per aws server with the size's instance type and volume", async () => {
     const EC2 = "aws:ec2/instance:Instance";
+    const PROVIDER = "pulumi:providers:aws aws-eu-west-1 region=eu-west-1";
     expect(summary(await registered("aws-prod"))).toEqual([
+      PROVIDER,
       `${EC2} api-1 t3.large 100GB ami=ami-0a1b2c3d4e5f60718`,
       `${EC2} api-2 t3.large 100GB ami=ami-0a1b2c3d4e5f60718`,
       `${EC2} batch-worker-1 m6i.4xlarge 2000GB ami=ami-0a1b2c3d4e5f60718`,
@@ -77,9 +80,11 @@ describe("the Pulumi program on the example's stacks (Pulumi's mock runtime)", (
       `${EC2} worker-5 m6i.2xlarge 500GB ami=ami-0a1b2c3d4e5f60718`,
     ]);
     expect(summary(await registered("aws-dev"))).toEqual([
+      PROVIDER,
       `${EC2} test-box-1 t3.medium 40GB ami=ami-0a1b2c3d4e5f60718`,
     ]);
     expect(summary(await registered("aws-staging"))).toEqual([
+      PROVIDER,
       `${EC2} worker-3 m6i.2xlarge 500GB ami=ami-0a1b2c3d4e5f60718`,
     ]);
   });
@@ -95,7 +100,8 @@ describe("the Pulumi program on the example's stacks (Pulumi's mock runtime)", (
       "lab:repo": "acme-infra",
       "lab:size": "medium",
     });
-    expect(mail2?.provider).toBe("");
+    // lab.regions.aws maps the example's eu-west to eu-west-1: the explicit regional provider.
+    expect(mail2?.provider).toMatch(/::pulumi:providers:aws::aws-eu-west-1::/);
   });
 
   it("registers one Xen Orchestra VM per xcpng server with cpus and memory from its size", async () => {

@@ -33,11 +33,21 @@ export function resolveSettings(lab: LabConfig["lab"]): Settings {
     ]),
     () => true,
   );
+  const regions = sortedRecord<Record<string, string>>(
+    Object.entries(own.regions ?? {}).map(([provider, table]) => [
+      provider,
+      table && typeof table === "object"
+        ? sortedRecord<string>(Object.entries(table), (r) => typeof r === "string")
+        : undefined,
+    ]),
+    () => true,
+  );
   return {
     name: typeof own.name === "string" ? own.name : "lab",
     environments,
     defaultBranch: typeof own.default_branch === "string" ? own.default_branch : "main",
     ignore: Array.isArray(own.ignore) ? own.ignore.filter((g) => typeof g === "string") : [],
     prices,
+    regions,
   };
 }

@@ -114,6 +114,7 @@ export function sampleModel(): ResolvedModel {
       defaultBranch: "main",
       ignore: [],
       prices: {},
+      regions: {},
     },
     servers: structuredClone(SERVERS),
     labels: labelNames.map((name, i) => ({

@@ -15,6 +15,14 @@ import type {
 /** An AWS region name such as eu-west-1 or us-gov-west-1 (lab regions may be broader). */
 const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$/;
 
+/** The AWS region of a lab region: mapped by `lab.regions.aws`, else the name itself if it is one. */
+function awsRegionOf(model: ResolvedModel, region: string | null): string | undefined {
+  if (region === null) return undefined;
+  const mapped = model.settings.regions.aws?.[region];
+  if (mapped !== undefined) return mapped;
+  return AWS_REGION.test(region) ? region : undefined;
+}
+
 export interface StackSpec {
   name: string;
   config: StackConfig;
@@ -131,9 +139,12 @@ function awsServer(
   if (server.spec.image === undefined)
     missing.push("no image (an AMI id such as ami-0123456789abcdef0)");
   const region = server.region;
-  const awsRegion = region !== null && AWS_REGION.test(region) ? region : undefined;
+  const awsRegion = awsRegionOf(ctx.model, region);
   if (awsRegion === undefined) {
-    const what = region === null ? "no region" : `region "${region}" is not an AWS region`;
+    const what =
+      region === null
+        ? "no region"
+        : `region "${region}" is not an AWS region and lab.regions.aws does not map it`;
     missing.push(
       `${what}: the stack uses the AWS provider's default region (aws:region, AWS_REGION)`,
     );

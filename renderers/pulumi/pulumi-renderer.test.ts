@@ -145,7 +145,8 @@ describe("pulumiRenderer", () => {
         pointer: "/servers/mail-2",
         message:
           'aws server "mail-2": no image (an AMI id such as ami-0123456789abcdef0); region "eu-west" ' +
-          "is not an AWS region: the stack uses the AWS provider's default region (aws:region, AWS_REGION)",
+          "is not an AWS region and lab.regions.aws does not map it: the stack uses the AWS provider's " +
+          "default region (aws:region, AWS_REGION)",
       },
       {
         file: "servers/aws.yaml",
@@ -172,6 +173,22 @@ describe("pulumiRenderer", () => {
     const all = value.map((a) => a.content).join("");
     expect(all).not.toContain("lost-1:");
     expect(all).not.toContain("tiny-vm:");
+  });
+
+  it("maps a lab region to an AWS region through lab.regions.aws", () => {
+    const model = sampleModel();
+    const mail2 = model.servers.find((s) => s.name === "mail-2")!;
+    const unmapped = buildStacks(model).value.stacks.flatMap((s) =>
+      Object.values(s.config.servers),
+    );
+    expect(unmapped.some((c) => c.region === "eu-central-1")).toBe(false);
+    model.servers = model.servers.map((s) => (s === mail2 ? { ...s, region: "eu-central" } : s));
+    const { value, diagnostics } = buildStacks(model);
+    const config = value.stacks.find((s) => "mail-2" in s.config.servers)!.config.servers["mail-2"];
+    expect(config?.region).toBe("eu-central-1");
+    expect(
+      diagnostics.some((d) => d.pointer === "/servers/mail-2" && /region/.test(d.message)),
+    ).toBe(false);
   });
 
   it("cites the server, its size and the label that gave the size", () => {

@@ -162,6 +162,7 @@ export function sampleModel(prices: ResolvedModel["settings"]["prices"] = {}): R
       defaultBranch: "main",
       ignore: [],
       prices,
+      regions: { aws: { "eu-central": "eu-central-1" } },
     },
     servers: SAMPLE_SERVERS,
     labels: SAMPLE_LABELS,

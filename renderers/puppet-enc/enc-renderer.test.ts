@@ -46,6 +46,7 @@ function model(servers: ResolvedServer[]): ResolvedModel {
       defaultBranch: "main",
       ignore: [],
       prices: {},
+      regions: {},
     },
     servers,
     labels: [
