@@ -581,6 +581,7 @@ describe("the model's indexes", () => {
       defaultBranch: "main",
       ignore: [],
       prices: {},
+      regions: {},
     });
     const own = await resolveFiles(`lab:
   name: home
@@ -588,6 +589,7 @@ describe("the model's indexes", () => {
   default_branch: trunk
   ignore: ["docs/**"]
   prices: { aws: { t3.small: 15, t3.large: 60 } }
+  regions: { aws: { eu-west: eu-west-1, eu-central: eu-central-1 } }
 `);
     expect(own.model.settings).toEqual({
       name: "home",
@@ -595,6 +597,7 @@ describe("the model's indexes", () => {
       defaultBranch: "trunk",
       ignore: ["docs/**"],
       prices: { aws: { "t3.large": 60, "t3.small": 15 } },
+      regions: { aws: { "eu-central": "eu-central-1", "eu-west": "eu-west-1" } },
     });
     expect(Object.keys(own.model.settings.environments)).toEqual(["dev", "prod", "qa", "staging"]);
   });

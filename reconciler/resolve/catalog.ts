@@ -13,7 +13,7 @@ import type {
 } from "../../core/model.js";
 import { sortedDeep, sortedLabelSpec } from "./canonical-spec.js";
 import { definedEntries } from "./sections.js";
-import { labelClasses } from "./server-items.js";
+import { labelClasses } from "./label-info.js";
 
 export interface CatalogPart {
   labels: ResolvedLabel[];

@@ -13,18 +13,9 @@ import type {
 import { sortedDeep } from "./canonical-spec.js";
 import type { Selection } from "./evaluate.js";
 import { resolveCatalog } from "./catalog.js";
-import {
-  checksFor,
-  classesFor,
-  labelInfo,
-  mergeAlerts,
-  userAlertIndex,
-  type UserAlertIndex,
-  portsFor,
-  secretsFor,
-  type ItemContext,
-  type LabelInfo,
-} from "./server-items.js";
+import { labelInfo, type LabelInfo } from "./label-info.js";
+import { checksFor, classesFor, portsFor, secretsFor, type ItemContext } from "./server-items.js";
+import { mergeAlerts, userAlertIndex, type UserAlertIndex } from "./user-alerts.js";
 import { definedEntries } from "./sections.js";
 import { resolveSettings } from "./settings.js";
 import { configUniverse, resolveAlerts, resolveGroups } from "./targets.js";
@@ -66,26 +57,22 @@ export function resolve(repo: LoadedRepo): Diagnosed<ResolvedModel> {
 }
 
 function itemContext(repo: LoadedRepo): ItemContext {
+  const secrets = { puppet: repo.puppet, secretMeta: repo.config.secrets ?? {} };
   const labels = new Map<string, LabelInfo>();
   for (const [name, spec] of definedEntries(repo.config.labels)) {
-    labels.set(name, labelInfo(name, spec));
+    labels.set(name, labelInfo(name, spec, secrets));
   }
-  const auto = new Map<string, From>();
-  const shared = new Map<string, unknown>();
+  const auto = new Map<string, readonly ResolvedAlertRef[]>();
   return {
     labels,
-    puppet: repo.puppet,
-    secretMeta: repo.config.secrets ?? {},
-    autoFrom(rule) {
-      let from = auto.get(rule);
-      if (!from) auto.set(rule, (from = { kind: "auto", name: rule }));
-      return from;
-    },
-    shared<T>(key: string, make: () => T): T {
-      if (shared.has(key)) return shared.get(key) as T;
-      const item = make();
-      shared.set(key, item);
-      return item;
+    autoChecks(rule, checks) {
+      let refs = auto.get(rule);
+      if (!refs) {
+        const from: From = { kind: "auto", name: rule };
+        refs = checks.map((name) => ({ name, kind: "check", from: [from] }));
+        auto.set(rule, refs);
+      }
+      return refs;
     },
   };
 }

@@ -8,8 +8,8 @@ export const DEFAULT_ENVIRONMENTS: Readonly<Record<string, string>> = {
 };
 
 function sortedRecord<T>(
-  entries: Iterable<[string, T | undefined]>,
-  keep: (v: T) => boolean,
+  entries: Iterable<[string, unknown]>,
+  keep: (v: unknown) => v is T,
 ): Record<string, T> {
   const map = new Map<string, T>();
   for (const [k, v] of entries) if (v !== undefined && keep(v)) map.set(k, v);
@@ -18,36 +18,32 @@ function sortedRecord<T>(
   return out;
 }
 
+/** provider -> (key -> value) tables, sorted at both levels, keeping values that pass `keep`. */
+function sortedTables<T>(
+  tables: Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>> | undefined,
+  keep: (v: unknown) => v is T,
+): Record<string, Record<string, T>> {
+  return sortedRecord<Record<string, T>>(
+    Object.entries(tables ?? {}).map(([provider, table]) => [
+      provider,
+      table && typeof table === "object" ? sortedRecord<T>(Object.entries(table), keep) : undefined,
+    ]),
+    (t): t is Record<string, T> => t !== null && typeof t === "object",
+  );
+}
+
 export function resolveSettings(lab: LabConfig["lab"]): Settings {
   const own = lab ?? {};
   const environments = sortedRecord<string>(
     [...Object.entries(DEFAULT_ENVIRONMENTS), ...Object.entries(own.environments ?? {})],
-    (v) => typeof v === "string",
-  );
-  const prices = sortedRecord<Record<string, number>>(
-    Object.entries(own.prices ?? {}).map(([provider, table]) => [
-      provider,
-      table && typeof table === "object"
-        ? sortedRecord<number>(Object.entries(table), (n) => typeof n === "number")
-        : undefined,
-    ]),
-    () => true,
-  );
-  const regions = sortedRecord<Record<string, string>>(
-    Object.entries(own.regions ?? {}).map(([provider, table]) => [
-      provider,
-      table && typeof table === "object"
-        ? sortedRecord<string>(Object.entries(table), (r) => typeof r === "string")
-        : undefined,
-    ]),
-    () => true,
+    (v): v is string => typeof v === "string",
   );
   return {
     name: typeof own.name === "string" ? own.name : "lab",
     environments,
     defaultBranch: typeof own.default_branch === "string" ? own.default_branch : "main",
     ignore: Array.isArray(own.ignore) ? own.ignore.filter((g) => typeof g === "string") : [],
-    prices,
-    regions,
+    prices: sortedTables(own.prices, (n): n is number => typeof n === "number"),
+    regions: sortedTables(own.regions, (r): r is string => typeof r === "string"),
   };
 }

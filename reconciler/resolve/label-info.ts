@@ -1,0 +1,114 @@
+/**
+ * What each label gives a server, parsed once per resolve. The items carry a single provenance
+ * entry (the label) and are shared by every server that gets them from that label; a server
+ * that gets an item from several sources gets its own copy (see `extend`).
+ */
+import { cmp } from "../../core/diagnostics.js";
+import type {
+  From,
+  Label,
+  PuppetIndex,
+  PuppetSecretUse,
+  ResolvedAlertRef,
+  ResolvedClass,
+  ResolvedPort,
+  ResolvedSecretRef,
+  SecretMeta,
+} from "../../core/model.js";
+import { sortedDeep } from "./canonical-spec.js";
+import { listOf } from "./evaluate.js";
+import { sameFrom } from "./from-list.js";
+
+export interface LabelClass {
+  name: string;
+  params: Readonly<Record<string, unknown>>;
+}
+
+export interface LabelInfo {
+  from: From;
+  size: string | null;
+  classes: ResolvedClass[];
+  ports: ResolvedPort[];
+  /** Catalog checks the label declares. */
+  checks: ResolvedAlertRef[];
+  secrets: ResolvedSecretRef[];
+  /** Secret refs (`via: class …`) a class given by this label brings, by class name; lazily. */
+  classSecrets(className: string): readonly ResolvedSecretRef[];
+}
+
+export interface SecretContext {
+  puppet: PuppetIndex;
+  secretMeta: Readonly<Record<string, SecretMeta | undefined>>;
+}
+
+export function labelClasses(classes: Label["puppet_classes"]): LabelClass[] {
+  if (Array.isArray(classes)) {
+    return listOf(classes).map((name) => ({ name, params: {} }));
+  }
+  if (classes === null || typeof classes !== "object") return [];
+  return Object.entries(classes).map(([name, params]) => ({
+    name,
+    params: params !== null && typeof params === "object" ? sortedDeep(params) : {},
+  }));
+}
+
+export function secretAccess(ctx: SecretContext, path: string): "read" | "dynamic" {
+  return ctx.secretMeta[path]?.type === "dynamic" ? "dynamic" : "read";
+}
+
+function puppetSecrets(puppet: PuppetIndex, className: string): readonly PuppetSecretUse[] {
+  const classes = puppet.classes;
+  const bare = className.replace(/^::/, "");
+  return (Object.hasOwn(classes, bare) ? classes[bare]?.secrets : undefined) ?? [];
+}
+
+export function labelInfo(name: string, spec: Label, ctx: SecretContext): LabelInfo {
+  const from: From = { kind: "label", name };
+  const ports = Array.isArray(spec.ports) ? spec.ports.filter((p) => Number.isInteger(p)) : [];
+  const viaClass = new Map<string, ResolvedSecretRef[]>();
+  return {
+    from,
+    size: typeof spec.size === "string" ? spec.size : null,
+    classes: labelClasses(spec.puppet_classes).map((c) => ({ ...c, from: [from] })),
+    ports: ports.map((port) => ({ port, from: [from] })),
+    checks: listOf(spec.alerts).map((check) => ({ name: check, kind: "check", from: [from] })),
+    secrets: listOf(spec.secrets).map((path) => ({
+      path,
+      access: secretAccess(ctx, path),
+      from: [from],
+    })),
+    classSecrets(className) {
+      let refs = viaClass.get(className);
+      if (refs) return refs;
+      const via: From = { ...from, via: `class ${className}` };
+      const paths = [...new Set(puppetSecrets(ctx.puppet, className).map((u) => u.path))];
+      refs = paths
+        .sort(cmp)
+        .map((path) => ({ path, access: secretAccess(ctx, path), from: [via] }));
+      viaClass.set(className, refs);
+      return refs;
+    },
+  };
+}
+
+/**
+ * Adds a shared item to a server's map, or the item's provenance to the entry already there
+ * (copying that entry first unless the server owns it already).
+ */
+export function merge<K, T extends { from: From[] }>(
+  map: Map<K, T>,
+  key: K,
+  item: T,
+  owned: Set<T>,
+): void {
+  const existing = map.get(key);
+  if (!existing) return void map.set(key, item);
+  const extra = item.from.filter((f) => !existing.from.some((e) => sameFrom(e, f)));
+  if (extra.length === 0) return;
+  if (owned.has(existing)) existing.from.push(...extra);
+  else {
+    const copy = { ...existing, from: [...existing.from, ...extra] };
+    owned.add(copy);
+    map.set(key, copy);
+  }
+}
