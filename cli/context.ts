@@ -6,6 +6,7 @@ import type { Diagnostic } from "../core/diagnostics.js";
 import { formatDiagnostic } from "../core/diagnostics.js";
 import { LabError } from "../core/errors.js";
 import type { LoadedRepo, ResolvedModel } from "../core/model.js";
+import type { CheckOptions } from "../reconciler/check-repo.js";
 import type { CliIo } from "./io.js";
 import { styleFor, type Style } from "./printers/color.js";
 
@@ -56,7 +57,11 @@ export interface CheckedRepo {
  * Load, validate and resolve the repo. The pipeline modules are imported here, on first use,
  * so that light verbs (`enc`, `--help`, `--version`) start without loading ajv and the resolver.
  */
-export async function checkRepoAt(ctx: CliContext, cmd: Command): Promise<CheckedRepo> {
+export async function checkRepoAt(
+  ctx: CliContext,
+  cmd: Command,
+  options: CheckOptions = {},
+): Promise<CheckedRepo> {
   const root = repoRoot(ctx, cmd);
   const info = await stat(root).catch(() => null);
   if (!info?.isDirectory()) {
@@ -66,7 +71,7 @@ export async function checkRepoAt(ctx: CliContext, cmd: Command): Promise<Checke
     import("../reconciler/check-repo.js"),
     import("../adapters/fs/dir-source.js"),
   ]);
-  const checked = await checkRepo(dirSource(root));
+  const checked = await checkRepo(dirSource(root), options);
   return { root, ...checked };
 }
 

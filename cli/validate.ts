@@ -1,6 +1,6 @@
 /** `lab validate`: every diagnostic, one line each, and a summary. */
 import { Command } from "commander";
-import { compareDiagnostics, formatDiagnostic, type Diagnostic } from "../core/diagnostics.js";
+import { formatDiagnostic, type Diagnostic } from "../core/diagnostics.js";
 import { checkRepoAt, eprintln, type CliContext } from "./context.js";
 import { examples } from "./examples.js";
 import { emit, outputOption, type OutputFormat } from "./output.js";
@@ -21,14 +21,8 @@ export function validateCommand(ctx: CliContext): Command {
       ),
     )
     .action(async (opts: { output: OutputFormat }, cmd: Command) => {
-      const checked = await checkRepoAt(ctx, cmd);
-      const diagnostics = [...checked.diagnostics];
-      if (checked.model) {
-        // What the renderers would refuse is a problem of the repo too: validate shows it now.
-        const { renderAll } = await import("../reconciler/render.js");
-        diagnostics.push(...renderAll(checked.model).diagnostics);
-        diagnostics.sort(compareDiagnostics);
-      }
+      const checked = await checkRepoAt(ctx, cmd, { render: true });
+      const { diagnostics } = checked;
       await emit(
         ctx,
         opts.output,

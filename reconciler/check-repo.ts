@@ -1,8 +1,13 @@
-/** Load, validate and, when the repo has no errors, resolve: what `lab validate` and every later stage start from. */
+/**
+ * Load, validate and, when the repo has no errors, resolve: what `lab validate` and every later
+ * stage start from. With `render`, the renderers run too and what they refuse is reported
+ * (a repo that validates must also render).
+ */
 import { compareDiagnostics, hasErrors, type Diagnostic } from "../core/diagnostics.js";
 import type { FileSource } from "../core/file-source.js";
 import type { LoadedRepo, ResolvedModel } from "../core/model.js";
 import { loadRepo, type LoadOptions } from "./load/load-repo.js";
+import { renderAll } from "./render.js";
 import { resolve } from "./resolve/resolve.js";
 import { validate } from "./validate/validate.js";
 
@@ -14,9 +19,14 @@ export interface CheckedRepo {
   model: ResolvedModel | null;
 }
 
+export interface CheckOptions extends LoadOptions {
+  /** Also run every renderer and report its diagnostics (the model is kept either way). */
+  render?: boolean;
+}
+
 export async function checkRepo(
   source: FileSource,
-  options: LoadOptions = {},
+  options: CheckOptions = {},
 ): Promise<CheckedRepo> {
   const loaded = await loadRepo(source, options);
   const repo = loaded.value;
@@ -27,5 +37,6 @@ export async function checkRepo(
     diagnostics.push(...resolved.diagnostics);
     if (!hasErrors(resolved.diagnostics)) model = resolved.value;
   }
+  if (model && options.render) diagnostics.push(...renderAll(model).diagnostics);
   return { repo, diagnostics: diagnostics.sort(compareDiagnostics), model };
 }

@@ -1,4 +1,5 @@
 /** Alerts and secrets: durations, conditions, and condition-or-expr. */
+import { CHECKS } from "../../core/check-catalog.js";
 import { child, entriesOf, isRecord, type CheckContext } from "./check-context.js";
 
 /** Prometheus durations: units largest first, each at most once, e.g. 1h30m, 90d, 500ms. */
@@ -50,6 +51,15 @@ function checkDuration(ctx: CheckContext, value: unknown, pointer: string): void
 
 function checkAlert(ctx: CheckContext, alert: Readonly<Record<string, unknown>>, at: string): void {
   checkDuration(ctx, alert.for, child(at, "for"));
+  const nameAt = child(at, "name");
+  if (typeof alert.name === "string" && CHECKS.has(alert.name) && ctx.ok(nameAt)) {
+    ctx.report(
+      "LAB011",
+      nameAt,
+      `alert ${alert.name} has the name of a built-in check (the catalog defines ${alert.name}); alert names must be unique`,
+      { fix: `rename it, e.g. ${alert.name}_custom` },
+    );
+  }
   const { condition, expr } = alert;
   const has = { condition: condition !== undefined, expr: expr !== undefined };
   const name = typeof alert.name === "string" ? `alert ${alert.name}` : "alert";

@@ -1,5 +1,6 @@
 /** Names that must refer to something defined: labels, groups, servers, secrets, sizes, checks. */
 import { CHECKS } from "../../core/check-catalog.js";
+import { PULUMI_PROVIDERS } from "../../renderers/pulumi/stack-config.js";
 import { didYouMean, suggest } from "../../core/suggest.js";
 import { listNames, unknownName } from "./describe.js";
 import {
@@ -141,11 +142,14 @@ function checkSizeMapping(ctx: CheckContext, name: string, server: Json): void {
   const mapped = isRecord(spec.providers) ? Object.keys(spec.providers) : [];
   if (mapped.includes(provider)) return;
   const has = mapped.length > 0 ? `it maps ${listNames(mapped)}` : "it maps no provider";
+  // lab creates aws and xcpng servers from the mapping; for the others it is a requirement only.
+  const creates = (PULUMI_PROVIDERS as readonly string[]).includes(provider);
   ctx.report(
     "LAB206",
     child(at, "size"),
-    `size "${size}" has no mapping for provider "${provider}" (${has})`,
-    { severity: "warning", fix: `add sizes.${size}.providers.${provider}` },
+    `size "${size}" has no mapping for provider "${provider}" (${has})` +
+      (creates ? `, so lab cannot create ${name}` : ""),
+    { severity: creates ? "error" : "warning", fix: `add sizes.${size}.providers.${provider}` },
   );
 }
 

@@ -112,15 +112,25 @@ describe("validate: references", () => {
     ]);
   });
 
-  it("warns about a server size with no mapping for its provider (LAB206)", async () => {
+  it("a size with no mapping for a provider lab creates servers on is an error (LAB206)", async () => {
     const d = await check({
       "base.yaml": BASE,
       "s.yaml": "servers:\n  box: { provider: xcpng, size: small }\n",
     });
     expect(d.map(brief)).toEqual([
-      's.yaml:2:33 warning LAB206 /servers/box/size | size "small" has no mapping for provider "xcpng" (it maps aws)',
+      's.yaml:2:33 error LAB206 /servers/box/size | size "small" has no mapping for provider "xcpng" (it maps aws), so lab cannot create box',
     ]);
     expect(d[0]?.fix).toBe("add sizes.small.providers.xcpng");
+  });
+
+  it("for providers lab does not create servers on, the missing mapping is a warning", async () => {
+    const d = await check({
+      "base.yaml": BASE,
+      "s.yaml": "servers:\n  box: { provider: ssh, size: small }\n",
+    });
+    expect(d.map(brief)).toEqual([
+      's.yaml:2:31 warning LAB206 /servers/box/size | size "small" has no mapping for provider "ssh" (it maps aws)',
+    ]);
   });
 
   it("never checks references inside parts that failed the schema", async () => {
