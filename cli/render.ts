@@ -21,6 +21,7 @@ interface RenderOptions extends SelectorFlags {
   out?: string;
   only: string[];
   dryRun?: boolean;
+  allProviders?: boolean;
   output: OutputFormat;
 }
 
@@ -68,7 +69,35 @@ export function summaryText(
   return lines.join("\n") + "\n";
 }
 
+/** `--all-providers`: the selected servers (or one label) side by side on every provider. */
+async function runComparison(ctx: CliContext, opts: RenderOptions, self: Command): Promise<void> {
+  const { model } = await loadModel(ctx, self);
+  const onlyLabel =
+    opts.label.length === 1 &&
+    !opts.group.length &&
+    !opts.environment.length &&
+    !opts.region.length &&
+    !opts.provider.length &&
+    !opts.exclude.length;
+  const selected = onlyLabel ? null : await selectedServers(model, opts);
+  if (!onlyLabel && !selected) {
+    throw new UsageError("--all-providers compares a selection: add e.g. --label mailserver");
+  }
+  const { compareProviders, formatComparison } = await import("../renderers/pulumi/compare.js");
+  const comparison = compareProviders(
+    model,
+    onlyLabel ? { label: opts.label[0]! } : { servers: [...selected!].sort() },
+  );
+  await emit(
+    ctx,
+    opts.output,
+    () => comparison,
+    () => formatComparison(comparison),
+  );
+}
+
 async function runRender(ctx: CliContext, opts: RenderOptions, self: Command): Promise<void> {
+  if (opts.allProviders) return runComparison(ctx, opts, self);
   const names = parseOnly(opts.only);
   const { root, model } = await loadModel(ctx, self);
   const selected = await selectedServers(model, opts);
@@ -122,6 +151,10 @@ export function renderCommand(ctx: CliContext): Command {
       [],
     )
     .option("--dry-run", "show what would change; write nothing")
+    .option(
+      "--all-providers",
+      "compare the selection on every provider (compute, puppet classes, monthly cost); writes nothing",
+    )
     .addOption(outputOption(["text", "json"]));
   return addSelectorFlags(cmd)
     .addHelpText(
@@ -134,6 +167,7 @@ export function renderCommand(ctx: CliContext): Command {
           "lab render",
           "lab render --only prometheus,naemon --out /etc/lab/rendered",
           "lab render --label mailserver --dry-run",
+          "lab render --label mailserver --all-providers",
           "lab render -o json",
         ),
     )

@@ -3,7 +3,15 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { listTree } from "../cli/render-tree.js";
-import { copyExample, lab, removeTemps, SMALL_REPO, tempDir, writeRepo } from "./cli-harness.js";
+import {
+  copyExample,
+  EXAMPLE,
+  lab,
+  removeTemps,
+  SMALL_REPO,
+  tempDir,
+  writeRepo,
+} from "./cli-harness.js";
 
 afterAll(removeTemps);
 
@@ -154,5 +162,56 @@ describe("lab render", () => {
       readFileSync(join(repo, ".lab/rendered/enc/nodes/worker-5.yaml"), "utf8"),
     );
     expect(r.stdout).toContain("kubernetes::worker");
+  });
+});
+
+describe("lab render --all-providers", () => {
+  it("prints the side-by-side table for a label and writes nothing", async () => {
+    const repo = copyExample();
+    const r = await lab(["--repo", repo, "render", "--label", "mailserver", "--all-providers"]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^┌─+┬/);
+    expect(lines[1]).toMatch(/│ +│ AWS +│ XCP-ng +│ Bare Metal +│ SSH +│/);
+    expect(lines.find((l) => l.startsWith("│ Compute"))).toMatch(
+      /│ Compute +│ t3\.large +│ 4c\/8GB +│ IPMI boot ≥4c\/8GB +│ ≥4c\/8GB +│/,
+    );
+    expect(lines.find((l) => l.startsWith("│ Est. Cost"))).toMatch(/│ ~\$\d+\/mo +│ — +│/);
+    expect(readdirSync(repo)).not.toContain(".lab");
+  });
+
+  it("-o json gives the rows; other selectors compare the selected servers", async () => {
+    const r = await lab([
+      "--repo",
+      EXAMPLE,
+      "render",
+      "--all-providers",
+      "--label",
+      "postgres",
+      "--exclude",
+      "db-4",
+      "-o",
+      "json",
+    ]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { servers: string[]; rows: { title: string }[] };
+    expect(json.servers).toEqual(["db-1", "db-2", "db-3"]);
+    expect(json.rows.map((row) => row.title)).toEqual(["Compute", "Puppet", "Est. Cost"]);
+  });
+
+  it("without a selection is a usage error (exit 2); an unknown label exits 1 with a suggestion", async () => {
+    const none = await lab(["--repo", EXAMPLE, "render", "--all-providers"]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("--all-providers compares a selection");
+    const typo = await lab([
+      "--repo",
+      EXAMPLE,
+      "render",
+      "--label",
+      "mailservr",
+      "--all-providers",
+    ]);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('did you mean "mailserver"');
   });
 });
