@@ -189,34 +189,46 @@ function prepareCriteria(universe: Universe, target: Target) {
 }
 
 interface TrieNode {
+  from?: From;
+  parent?: TrieNode;
   froms?: From[];
   next: Map<From, TrieNode>;
 }
 
-/** One shared provenance array per combination of matched values, found without allocating. */
-class FromTrie {
-  private readonly root: TrieNode = { next: new Map() };
-  private readonly path: From[] = [];
+function pathOf(node: TrieNode): From[] {
+  const path: From[] = [];
+  for (let n: TrieNode | undefined = node; n?.from; n = n.parent) path.push(n.from);
+  return path.reverse();
+}
 
-  lookup(tests: readonly CriterionTest[], valueOf: (t: CriterionTest) => string): From[] {
-    let node = this.root;
-    this.path.length = 0;
-    for (const t of tests) {
-      const from = fromFor(t, valueOf(t));
-      this.path.push(from);
-      let next = node.next.get(from);
-      if (!next) node.next.set(from, (next = { next: new Map() }));
-      node = next;
-    }
-    return (node.froms ??= [...this.path]);
+/**
+ * The provenance of a server meeting the criteria: one shared array per combination of matched
+ * values, found without allocating. The seed criterion matched through `value`.
+ */
+function provenance(
+  root: TrieNode,
+  tests: readonly CriterionTest[],
+  facts: ServerFacts,
+  seed: CriterionTest,
+  value: string,
+): From[] {
+  let node = root;
+  for (const t of tests) {
+    const matched =
+      t === seed && t.key !== "labels" ? value : criterionMatch(facts, t.key, t.values)!;
+    const from = fromFor(t, matched);
+    let next = node.next.get(from);
+    if (!next) node.next.set(from, (next = { from, parent: node, next: new Map() }));
+    node = next;
   }
+  return (node.froms ??= pathOf(node));
 }
 
 /** Servers meeting every criterion key (empty criteria match nothing). Runs first. */
 function addCriteria(universe: Universe, target: Target, picked: Picked): void {
   const { tests, seed } = prepareCriteria(universe, target);
   if (!seed) return;
-  const trie = new FromTrie();
+  const root: TrieNode = { next: new Map() };
   const seen = seed.set.size > 1 ? new Set<number>() : undefined;
   for (const value of seed.set) {
     for (const rank of universe.index[seed.key].get(value) ?? []) {
@@ -224,10 +236,7 @@ function addCriteria(universe: Universe, target: Target, picked: Picked): void {
       seen?.add(rank);
       const facts = universe.servers[rank]!;
       if (tests.length > 1 && !tests.every((t) => t === seed || passes(facts, t))) continue;
-      const shared = trie.lookup(tests, (t) =>
-        t === seed && t.key !== "labels" ? value : criterionMatch(facts, t.key, t.values)!,
-      );
-      setPicked(picked, rank, shared);
+      setPicked(picked, rank, provenance(root, tests, facts, seed, value));
     }
   }
 }

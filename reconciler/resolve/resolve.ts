@@ -32,10 +32,7 @@ export function resolve(repo: LoadedRepo): Diagnosed<ResolvedModel> {
   const alerts = resolveAlerts(repo, cu.universe, diagnostics);
   const perServer = collectPerServer(facts.length, groups, alerts);
   const checks: ResolvedAlertRef[][] = [];
-  const users = userAlertIndex(
-    alerts.alerts.map((a) => a.name),
-    alerts.alerts.map((a) => a.members),
-  );
+  const users = userAlertIndex(alerts.alerts.map((a) => a.name));
   const servers = specs.map(([name, spec], rank) =>
     resolveServer(
       repo,
@@ -108,8 +105,9 @@ function serverFacts(
 
 interface PerServer {
   groups: string[];
-  /** [alert index, member index] pairs of the user alerts that select it, in alert order. */
+  /** Indexes of the user alerts that select it, ascending, and what selected it for each. */
   user: number[];
+  userFroms: From[][];
   excludedFrom: ExclusionRef[];
 }
 
@@ -120,7 +118,9 @@ function collectPerServer(
   alerts: { alerts: { name: string }[]; selections: Selection[] },
 ): (rank: number) => PerServer {
   const per: PerServer[] = [];
-  for (let rank = 0; rank < count; rank++) per.push({ groups: [], user: [], excludedFrom: [] });
+  for (let rank = 0; rank < count; rank++) {
+    per.push({ groups: [], user: [], userFroms: [], excludedFrom: [] });
+  }
   const exclusions = (kind: "group" | "alert", name: string, sel: Selection): void => {
     for (let j = 0; j < sel.excludedRanks.length; j++) {
       const why = sel.excluded[j]!.why;
@@ -128,7 +128,11 @@ function collectPerServer(
     }
   };
   alerts.selections.forEach((sel, i) => {
-    for (let j = 0; j < sel.ranks.length; j++) per[sel.ranks[j]!]!.user.push(i, j);
+    for (let j = 0; j < sel.ranks.length; j++) {
+      const server = per[sel.ranks[j]!]!;
+      server.user.push(i);
+      server.userFroms.push(sel.members[j]!.from);
+    }
     exclusions("alert", alerts.alerts[i]!.name, sel);
   });
   groups.selections.forEach((sel, i) => {
@@ -157,7 +161,7 @@ function resolveServer(
   const ports = portsFor(facts.labels, ctx);
   const checks = checksFor({ labels: facts.labels, classes, ports, size: facts.size }, ctx);
   checksOut.push(checks);
-  const alerts = mergeAlerts(checks, input.user, ctx.users);
+  const alerts = mergeAlerts(checks, input.user, input.userFroms, ctx.users);
   return {
     name,
     provider: spec.provider,

@@ -1,12 +1,11 @@
 /** User alerts in the servers' alert lists: shared refs, merged with the catalog checks by name. */
 import { cmp } from "../../core/diagnostics.js";
-import type { From, Member, ResolvedAlertRef } from "../../core/model.js";
+import type { From, ResolvedAlertRef } from "../../core/model.js";
 import { addFrom } from "./from-list.js";
 
-/** The user alerts (sorted by name) and their members, for building the servers' lists. */
+/** The user alerts, sorted by name, for building the servers' lists. */
 export interface UserAlertIndex {
   names: readonly string[];
-  members: readonly (readonly Member[])[];
   /** How many user alerts sort before `name` (memoized). */
   before(name: string): number;
   /**
@@ -16,20 +15,19 @@ export interface UserAlertIndex {
   ref(i: number, from: From[]): ResolvedAlertRef;
 }
 
-export function userAlertIndex(
-  names: readonly string[],
-  members: readonly (readonly Member[])[],
-): UserAlertIndex {
+export function userAlertIndex(names: readonly string[]): UserAlertIndex {
   const memo = new Map<string, number>();
   const refs = names.map(() => new Map<From[], ResolvedAlertRef>());
+  const last: (ResolvedAlertRef | undefined)[] = names.map(() => undefined);
   return {
     names,
-    members,
     ref(i, from) {
+      const recent = last[i];
+      if (recent?.from === from) return recent;
       const cache = refs[i]!;
       let ref = cache.get(from);
       if (!ref) cache.set(from, (ref = { name: names[i]!, kind: "user", from }));
-      return ref;
+      return (last[i] = ref);
     },
     before(name) {
       let pos = memo.get(name);
@@ -48,33 +46,34 @@ export function userAlertIndex(
 
 /**
  * Catalog checks and user alerts in one list, sorted by name (a check before a user alert of the
- * same name). `pairs` holds [alert index, member index] pairs of the alerts selecting the server,
- * in alert order.
+ * same name). `alerts` holds the indexes of the user alerts selecting the server, ascending, and
+ * `froms` what selected it for each.
  */
 export function mergeAlerts(
   checks: readonly ResolvedAlertRef[],
-  pairs: readonly number[],
+  alerts: readonly number[],
+  froms: readonly From[][],
   index: UserAlertIndex,
 ): ResolvedAlertRef[] {
-  const out: ResolvedAlertRef[] = [];
-  let u = 0;
+  const out = new Array<ResolvedAlertRef>(checks.length + alerts.length);
+  let [n, u] = [0, 0];
   const pushUser = (): void => {
-    const i = pairs[u]!;
-    const ref = index.ref(i, index.members[i]![pairs[u + 1]!]!.from);
-    u += 2;
-    const last = out[out.length - 1];
-    if (last?.kind !== "user" || last.name !== ref.name) out.push(ref);
+    const ref = index.ref(alerts[u]!, froms[u]!);
+    u += 1;
+    const last = n > 0 ? out[n - 1]! : undefined;
+    if (last?.kind !== "user" || last.name !== ref.name) out[n++] = ref;
     else {
       const from = [...last.from];
       for (const f of ref.from) addFrom(from, f);
-      out[out.length - 1] = { ...last, from };
+      out[n - 1] = { ...last, from };
     }
   };
   for (const check of checks) {
     const pos = index.before(check.name);
-    while (u < pairs.length && pairs[u]! < pos) pushUser();
-    out.push(check);
+    while (u < alerts.length && alerts[u]! < pos) pushUser();
+    out[n++] = check;
   }
-  while (u < pairs.length) pushUser();
+  while (u < alerts.length) pushUser();
+  out.length = n;
   return out;
 }
