@@ -3,24 +3,17 @@
  * CLI's selector flags and `explain`: (servers matching the criteria) ∪ members of the listed
  * groups ∪ the listed servers, minus `exclude`, applied last.
  */
-import type {
-  ExcludedMember,
-  ExcludeReason,
-  Exclude,
-  From,
-  FromKind,
-  Member,
-  Selector,
-  Target,
-} from "../../core/model.js";
-import { sameFrom } from "./from-list.js";
+import type { ExcludedMember, From, Member, Selector, Target } from "../../core/model.js";
+import { criteriaOf, criterionMatch, fromKindOf, uniqueNames } from "./criteria.js";
 import {
-  CRITERIA_KEYS,
-  valuesOf,
-  type CriterionKey,
-  type ServerFacts,
-  type Universe,
-} from "./universe.js";
+  exclusionReasons,
+  groupSets,
+  isExcluded,
+  prepareExclude,
+  type PreparedExclude,
+} from "./exclude.js";
+import { sameFrom } from "./from-list.js";
+import type { CriterionKey, ServerFacts, Universe } from "./universe.js";
 
 export interface Selection {
   /** Final members, sorted by name; `ranks` holds their ranks in the same order. */
@@ -29,38 +22,6 @@ export interface Selection {
   /** Selected before exclude, then removed by it; sorted by name. */
   excluded: ExcludedMember[];
   excludedRanks: number[];
-}
-
-/** A name or a list of names as a list; anything else (unvalidated input) as nothing. */
-export function listOf(value: unknown): string[] {
-  if (typeof value === "string") return [value];
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === "string");
-  return [];
-}
-
-/** The criterion keys a target sets, in canonical order, with their values as lists. */
-export function criteriaOf(target: Target | undefined): [CriterionKey, string[]][] {
-  const out: [CriterionKey, string[]][] = [];
-  if (!target || typeof target !== "object") return out;
-  for (const key of CRITERIA_KEYS) {
-    if (target[key] !== undefined) out.push([key, listOf(target[key])]);
-  }
-  return out;
-}
-
-export function fromKindOf(key: CriterionKey): FromKind {
-  return key === "labels" ? "label" : key;
-}
-
-/** The value through which a server meets a criterion (the first listed label it carries …). */
-export function criterionMatch(
-  facts: ServerFacts,
-  key: CriterionKey,
-  values: readonly string[],
-): string | undefined {
-  if (key === "labels") return values.find((v) => facts.labels.includes(v));
-  const own = facts[key];
-  return own !== null && values.includes(own) ? own : undefined;
 }
 
 export function evaluateSelector(universe: Universe, selector: Selector): Selection {
@@ -82,19 +43,6 @@ export function evaluateSelector(universe: Universe, selector: Selector): Select
   } finally {
     releasePicked(picked);
   }
-}
-
-function uniqueNames(value: unknown): string[] {
-  return [...new Set(listOf(value))];
-}
-
-function groupSets(universe: Universe, names: unknown): [string, ReadonlySet<number>][] {
-  const out: [string, ReadonlySet<number>][] = [];
-  for (const name of uniqueNames(names)) {
-    const members = universe.groupMembers(name);
-    if (members) out.push([name, members]);
-  }
-  return out;
 }
 
 /** The servers picked so far: provenance by rank (scratch sized to the universe, reused). */
@@ -239,56 +187,6 @@ function addCriteria(universe: Universe, target: Target, picked: Picked): void {
       setPicked(picked, rank, provenance(root, tests, facts, seed, value));
     }
   }
-}
-
-/** An exclude made ready for per-server checks (groups resolved to their members). */
-export interface PreparedExclude {
-  servers: ReadonlySet<string>;
-  criteria: [CriterionKey, ReadonlySet<string>][];
-  groups: [string, ReadonlySet<number>][];
-  empty: boolean;
-}
-
-export function prepareExclude(universe: Universe, exclude: Exclude | undefined): PreparedExclude {
-  const servers = new Set(listOf(exclude?.servers));
-  const criteria = criteriaOf(exclude).map(([k, v]): [CriterionKey, Set<string>] => [
-    k,
-    new Set(v),
-  ]);
-  const groups = groupSets(universe, exclude?.groups);
-  const empty = servers.size === 0 && criteria.length === 0 && groups.length === 0;
-  return { servers, criteria, groups, empty };
-}
-
-function isExcluded(facts: ServerFacts, rank: number, exclude: PreparedExclude): boolean {
-  if (exclude.servers.has(facts.name)) return true;
-  for (const [key, set] of exclude.criteria) {
-    if (key === "labels") {
-      if (facts.labels.some((l) => set.has(l))) return true;
-    } else {
-      const own = facts[key];
-      if (own !== null && set.has(own)) return true;
-    }
-  }
-  return exclude.groups.some(([, members]) => members.has(rank));
-}
-
-/** Every exclude key and value that matches the server, in key order. */
-export function exclusionReasons(
-  facts: ServerFacts,
-  rank: number,
-  exclude: PreparedExclude,
-): ExcludeReason[] {
-  const why: ExcludeReason[] = [];
-  if (exclude.servers.has(facts.name)) why.push({ by: "servers", value: facts.name });
-  for (const [key, values] of exclude.criteria) {
-    const own = valuesOf(facts, key);
-    for (const value of values) if (own.includes(value)) why.push({ by: key, value });
-  }
-  for (const [name, members] of exclude.groups) {
-    if (members.has(rank)) why.push({ by: "groups", value: name });
-  }
-  return why;
 }
 
 function applyExclude(universe: Universe, exclude: PreparedExclude, picked: Picked): Selection {

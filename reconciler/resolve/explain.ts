@@ -7,14 +7,8 @@ import { NotFoundError } from "../../core/errors.js";
 import { escapeToken } from "../../core/json-pointer.js";
 import type { LoadedRepo, ResolvedModel, Selector } from "../../core/model.js";
 import { suggest } from "../../core/suggest.js";
-import {
-  criteriaOf,
-  criterionMatch,
-  exclusionReasons,
-  fromKindOf,
-  listOf,
-  prepareExclude,
-} from "./evaluate.js";
+import { criteriaOf, criterionMatch, fromKindOf, listOf } from "./criteria.js";
+import { exclusionReasons, prepareExclude } from "./exclude.js";
 import { alertSelector, groupSelector } from "./targets.js";
 import {
   universeFromModel,

@@ -16,7 +16,7 @@ import type {
   SecretMeta,
 } from "../../core/model.js";
 import { sortedDeep } from "./canonical-spec.js";
-import { listOf } from "./evaluate.js";
+import { listOf } from "./criteria.js";
 import { sameFrom } from "./from-list.js";
 
 export interface LabelClass {

@@ -11,7 +11,8 @@ import type {
   Target,
 } from "../../core/model.js";
 import { sortedDeep } from "./canonical-spec.js";
-import { criteriaOf, evaluateSelector, listOf, type Selection } from "./evaluate.js";
+import { criteriaOf, listOf } from "./criteria.js";
+import { evaluateSelector, type Selection } from "./evaluate.js";
 import {
   CRITERIA_KEYS,
   buildIndex,
