@@ -27,7 +27,14 @@ function server(name: string): ResolvedServer {
 
 const from = [{ kind: "label" as const, name: "web" }];
 const model: ResolvedModel = {
-  settings: { name: "t", environments: {}, defaultBranch: "main", ignore: [], prices: {}, regions: {} },
+  settings: {
+    name: "t",
+    environments: {},
+    defaultBranch: "main",
+    ignore: [],
+    prices: {},
+    regions: {},
+  },
   servers: [server("a"), server("b"), server("c")],
   labels: [{ name: "web", spec: {}, classes: [], servers: ["a", "b", "c"], source: pos }],
   groups: [

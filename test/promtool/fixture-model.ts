@@ -114,7 +114,14 @@ export function fixtureModel(servers: ServerInput[], alerts: AlertInput[] = []):
   }));
   const labelNames = [...new Set(resolved.flatMap((s) => s.labels))].sort();
   return {
-    settings: { name: "fixture", environments: {}, defaultBranch: "main", ignore: [], prices: {}, regions: {} },
+    settings: {
+      name: "fixture",
+      environments: {},
+      defaultBranch: "main",
+      ignore: [],
+      prices: {},
+      regions: {},
+    },
     servers: resolved,
     labels: labelNames.map((name, i) => ({
       name,
