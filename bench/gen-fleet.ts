@@ -1,7 +1,7 @@
 /** The generated fleet: servers, labels, Puppet classes and secrets (pure, from a seeded Rng). */
 import { CHECKS, ENROLLMENT_CHECKS, IDENTITY_CHECKS, SIZE_CHECKS } from "../core/check-catalog.js";
 import type { Rng } from "./prng.js";
-import { between, chance, distinct, pick, skewed, weighted } from "./prng.js";
+import { between, chance, distinct, int, pick, skewed, weighted } from "./prng.js";
 
 export const PROVIDERS = ["aws", "xcpng", "baremetal", "ssh"] as const;
 export type GenProvider = (typeof PROVIDERS)[number];
@@ -14,6 +14,14 @@ export const REGIONS = [
   "us-west-2",
   "ap-south-1",
 ] as const;
+/**
+ * The first labels are baselines (an OS build, a site profile): each server carries one, so each
+ * is on a fixed share of the fleet. The rest are roles, in blocks of ROLE_BLOCK related roles; a
+ * server has one primary role and up to two more from the same block, so a role's population
+ * stays about the same at every scale and total membership grows linearly with the fleet.
+ */
+export const BASELINE_LABELS = 8;
+export const ROLE_BLOCK = 20;
 export const SIZES = ["small", "medium", "large", "xlarge", "2xlarge"] as const;
 const PORTS = [22, 25, 53, 80, 443, 587, 993, 3000, 5432, 6379, 8080, 8443, 9090, 9100];
 const WORDS = [
@@ -48,7 +56,8 @@ export interface GenServer {
   provider: GenProvider;
   environment: string;
   region: string;
-  /** Indexes into the label list; the first one is `i mod labels` so every label is used. */
+  /** Indexes into the label list: a primary role (round robin, so every role is used), related
+   * roles, then a baseline. */
   labels: number[];
   size: string | null;
   extra: [string, string][];
@@ -173,7 +182,12 @@ function makeServer(rng: Rng, i: number, labels: readonly GenLabel[]): GenServer
     ["baremetal", 2],
     ["ssh", 1.5],
   ]);
-  const extra = distinct(between(rng, 1, 3), () => skewed(rng, labelCount));
+  const roles = labelCount - BASELINE_LABELS;
+  const primary = BASELINE_LABELS + (i % roles);
+  const block = primary - ((primary - BASELINE_LABELS) % ROLE_BLOCK);
+  const related = distinct(between(rng, 0, 2), () =>
+    Math.min(labelCount - 1, block + skewed(rng, ROLE_BLOCK)),
+  );
   const prefix = { aws: "ec2", xcpng: "vm", baremetal: "bm", ssh: "host" }[provider];
   const server: GenServer = {
     name: `${prefix}-${String(i).padStart(5, "0")}`,
@@ -185,7 +199,7 @@ function makeServer(rng: Rng, i: number, labels: readonly GenLabel[]): GenServer
       ["qa", 1],
     ]),
     region: pick(rng, REGIONS),
-    labels: [...new Set([i % labelCount, ...extra])],
+    labels: [...new Set([primary, ...related, int(rng, BASELINE_LABELS)])],
     size: null,
     extra: serverExtra(provider, i),
   };
@@ -195,6 +209,11 @@ function makeServer(rng: Rng, i: number, labels: readonly GenLabel[]): GenServer
 }
 
 export function makeFleet(rng: Rng, counts: { servers: number; labels: number }): Fleet {
+  if (counts.labels <= BASELINE_LABELS || counts.servers < counts.labels) {
+    throw new RangeError(
+      `a fleet needs more than ${BASELINE_LABELS} labels and a server per label`,
+    );
+  }
   const secrets = makeSecrets(rng, Math.max(10, Math.round(counts.labels / 2)));
   const classes = makeClasses(rng, Math.max(20, counts.labels), secrets);
   const labels = Array.from({ length: counts.labels }, (_, i) =>

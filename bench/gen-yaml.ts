@@ -4,7 +4,8 @@
  */
 import type { Fleet, GenClass, GenLabel, GenServer } from "./gen-fleet.js";
 import { PROVIDERS, SIZES, className } from "./gen-fleet.js";
-import type { GenAlert, GenCriteria, GenExclude, GenGroup, GenSources } from "./gen-targets.js";
+import type { GenCriteria, GenExclude, GenSources } from "./gen-select.js";
+import type { GenAlert, GenGroup } from "./gen-targets.js";
 
 function list(items: readonly (string | number)[]): string {
   return `[${items.join(", ")}]`;

@@ -52,6 +52,26 @@ describe("scaleFor", () => {
   });
 });
 
+describe("the generated repo's scale", () => {
+  it("grows group and alert membership linearly with the servers", async () => {
+    const perServer: number[] = [];
+    for (const servers of [1000, 4000]) {
+      const dir = await mkdtemp(join(tmpdir(), "lab-gen-scale-"));
+      try {
+        await generateRepo(dir, { ...scaleFor(servers), seed: 3 });
+        const { model } = await checkRepo(dirSource(dir));
+        const members = [...(model?.groups ?? []), ...(model?.alerts ?? [])];
+        perServer.push(members.reduce((n, x) => n + x.members.length, 0) / servers);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+    const [small, large] = perServer as [number, number];
+    expect(large / small).toBeGreaterThan(0.67);
+    expect(large / small).toBeLessThan(1.5);
+  });
+});
+
 describe("generateRepo", () => {
   let dirs: string[] = [];
 

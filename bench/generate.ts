@@ -40,12 +40,12 @@ export function generateFiles(options: GenerateOptions): Map<string, string> {
   }
   const rng = mulberry32(options.seed);
   const fleet = makeFleet(rng, options);
-  const { groups, scope } = makeGroups(rng, fleet, options.groups);
-  const alerts = makeAlerts(scope, groups, options.alerts);
+  const groups = makeGroups(rng, fleet, options.groups);
+  const alerts = makeAlerts(groups, options.alerts);
   return repoFiles({
     name: `bench-${options.servers}`,
     fleet,
-    groups: shuffled(rng, groups),
+    groups: shuffled(rng, groups.groups),
     alerts,
   });
 }
