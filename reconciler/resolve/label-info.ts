@@ -91,24 +91,38 @@ export function labelInfo(name: string, spec: Label, ctx: SecretContext): LabelI
   };
 }
 
+/** A server's items of one kind: shared items, plus the copies it made (and may change). */
+export interface ItemList<T> {
+  items: T[];
+  owned: T[];
+}
+
+export function itemList<T>(): ItemList<T> {
+  return { items: [], owned: [] };
+}
+
 /**
- * Adds a shared item to a server's map, or the item's provenance to the entry already there
- * (copying that entry first unless the server owns it already).
+ * Adds a shared item to a server's list, or the item's provenance to the entry with the same key
+ * (copying that entry first unless the server owns it). Lists are short: a linear search.
  */
-export function merge<K, T extends { from: From[] }>(
-  map: Map<K, T>,
-  key: K,
+export function merge<T extends { from: From[] }>(
+  list: ItemList<T>,
   item: T,
-  owned: Set<T>,
+  keyOf: (item: T) => string | number,
 ): void {
-  const existing = map.get(key);
-  if (!existing) return void map.set(key, item);
+  const key = keyOf(item);
+  const { items } = list;
+  let i = 0;
+  while (i < items.length && keyOf(items[i]!) !== key) i++;
+  if (i === items.length) return void items.push(item);
+  const existing = items[i]!;
+  if (existing === item) return;
   const extra = item.from.filter((f) => !existing.from.some((e) => sameFrom(e, f)));
   if (extra.length === 0) return;
-  if (owned.has(existing)) existing.from.push(...extra);
+  if (list.owned.includes(existing)) existing.from.push(...extra);
   else {
     const copy = { ...existing, from: [...existing.from, ...extra] };
-    owned.add(copy);
-    map.set(key, copy);
+    list.owned.push(copy);
+    items[i] = copy;
   }
 }

@@ -14,7 +14,7 @@ import { sortedDeep } from "./canonical-spec.js";
 import type { Selection } from "./evaluate.js";
 import { resolveCatalog } from "./catalog.js";
 import { labelInfo, type LabelInfo } from "./label-info.js";
-import { checksFor, classesFor, portsFor, secretsFor, type ItemContext } from "./server-items.js";
+import { autoChecks, itemsFor, type ItemContext } from "./server-items.js";
 import { mergeAlerts, userAlertIndex, type UserAlertIndex } from "./user-alerts.js";
 import { definedEntries } from "./sections.js";
 import { resolveSettings } from "./settings.js";
@@ -59,19 +59,7 @@ function itemContext(repo: LoadedRepo): ItemContext {
   for (const [name, spec] of definedEntries(repo.config.labels)) {
     labels.set(name, labelInfo(name, spec, secrets));
   }
-  const auto = new Map<string, readonly ResolvedAlertRef[]>();
-  return {
-    labels,
-    autoChecks(rule, checks) {
-      let refs = auto.get(rule);
-      if (!refs) {
-        const from: From = { kind: "auto", name: rule };
-        refs = checks.map((name) => ({ name, kind: "check", from: [from] }));
-        auto.set(rule, refs);
-      }
-      return refs;
-    },
-  };
+  return { labels, auto: autoChecks(), items: new Map() };
 }
 
 interface FactsWithOrigin extends ServerFacts {
@@ -157,9 +145,7 @@ function resolveServer(
   checksOut: ResolvedAlertRef[][],
 ): ResolvedServer {
   const { name, spec, facts } = input;
-  const classes = classesFor(facts.labels, ctx);
-  const ports = portsFor(facts.labels, ctx);
-  const checks = checksFor({ labels: facts.labels, classes, ports, size: facts.size }, ctx);
+  const { classes, ports, secrets, checks } = itemsFor(facts.labels, facts.size, ctx);
   checksOut.push(checks);
   const alerts = mergeAlerts(checks, input.user, input.userFroms, ctx.users);
   return {
@@ -174,7 +160,7 @@ function resolveServer(
     groups: input.groups,
     classes,
     alerts,
-    secrets: secretsFor(facts.labels, classes, ctx),
+    secrets,
     ports,
     excludedFrom: input.excludedFrom,
     spec: sortedDeep(spec),

@@ -11,45 +11,103 @@ import {
 } from "../../core/check-catalog.js";
 import { cmp } from "../../core/diagnostics.js";
 import type {
+  From,
   ResolvedAlertRef,
   ResolvedClass,
   ResolvedPort,
   ResolvedSecretRef,
 } from "../../core/model.js";
-import { merge, type LabelInfo } from "./label-info.js";
+import { itemList, merge, type LabelInfo } from "./label-info.js";
 
 export interface ItemContext {
   labels: ReadonlyMap<string, LabelInfo>;
-  /** The checks an auto-generation rule ("size: large", "port 443" …) brings, shared. */
-  autoChecks(rule: string, checks: readonly string[]): readonly ResolvedAlertRef[];
+  /** The checks of the auto-generation rules, shared: "size: large", "port 443", "class x" … */
+  auto: AutoChecks;
+  /** Servers with the same labels and size get the same items: by `size\0label\0label…`. */
+  items: Map<string, ServerItems>;
 }
 
-function infos(labels: readonly string[], ctx: ItemContext): LabelInfo[] {
-  const out: LabelInfo[] = [];
-  for (const label of labels) {
-    const info = ctx.labels.get(label);
-    if (info) out.push(info);
-  }
-  return out;
+/** What a server gets from its labels and size (shared by servers with the same ones). */
+export interface ServerItems {
+  classes: ResolvedClass[];
+  ports: ResolvedPort[];
+  secrets: ResolvedSecretRef[];
+  /** Label-declared and auto-generated catalog checks, sorted by name. */
+  checks: ResolvedAlertRef[];
 }
+
+export function itemsFor(
+  labels: readonly string[],
+  size: string | null,
+  ctx: ItemContext,
+): ServerItems {
+  const key = `${size ?? ""}\0${labels.join("\0")}`;
+  let items = ctx.items.get(key);
+  if (items) return items;
+  const classes = classesFor(labels, ctx);
+  const ports = portsFor(labels, ctx);
+  items = {
+    classes,
+    ports,
+    secrets: secretsFor(labels, classes, ctx),
+    checks: checksFor({ labels, classes, ports, size }, ctx),
+  };
+  ctx.items.set(key, items);
+  return items;
+}
+
+export interface AutoChecks {
+  size(size: string): readonly ResolvedAlertRef[];
+  port(port: number): readonly ResolvedAlertRef[];
+  class(name: string): readonly ResolvedAlertRef[];
+  identity: readonly ResolvedAlertRef[];
+  enrollment: readonly ResolvedAlertRef[];
+}
+
+function refs(rule: string, checks: readonly string[]): ResolvedAlertRef[] {
+  const from: From = { kind: "auto", name: rule };
+  return checks.map((name) => ({ name, kind: "check", from: [from] }));
+}
+
+function memo<K>(make: (key: K) => ResolvedAlertRef[]): (key: K) => readonly ResolvedAlertRef[] {
+  const cache = new Map<K, ResolvedAlertRef[]>();
+  return (key) => {
+    let out = cache.get(key);
+    if (!out) cache.set(key, (out = make(key)));
+    return out;
+  };
+}
+
+/** One set of shared refs per rule, for one resolve. */
+export function autoChecks(): AutoChecks {
+  return {
+    size: memo((size: string) => refs(`size: ${size}`, SIZE_CHECKS)),
+    port: memo((port: number) => refs(`port ${port}`, [checkForPort(port)])),
+    class: memo((name: string) => refs(`class ${name}`, checksForClass(name))),
+    identity: refs("identity", IDENTITY_CHECKS),
+    enrollment: refs("enrollment", ENROLLMENT_CHECKS),
+  };
+}
+
+const byName = (x: { name: string }): string => x.name;
+const byPort = (x: ResolvedPort): number => x.port;
+const byPath = (x: ResolvedSecretRef): string => x.path;
 
 /** Classes from the labels in label order, de-duplicated (the first label's params win). */
 export function classesFor(labels: readonly string[], ctx: ItemContext): ResolvedClass[] {
-  const byName = new Map<string, ResolvedClass>();
-  const owned = new Set<ResolvedClass>();
-  for (const info of infos(labels, ctx)) {
-    for (const c of info.classes) merge(byName, c.name, c, owned);
+  const list = itemList<ResolvedClass>();
+  for (const label of labels) {
+    for (const c of ctx.labels.get(label)?.classes ?? []) merge(list, c, byName);
   }
-  return [...byName.values()];
+  return list.items;
 }
 
 export function portsFor(labels: readonly string[], ctx: ItemContext): ResolvedPort[] {
-  const byPort = new Map<number, ResolvedPort>();
-  const owned = new Set<ResolvedPort>();
-  for (const info of infos(labels, ctx)) {
-    for (const p of info.ports) merge(byPort, p.port, p, owned);
+  const list = itemList<ResolvedPort>();
+  for (const label of labels) {
+    for (const p of ctx.labels.get(label)?.ports ?? []) merge(list, p, byPort);
   }
-  return [...byPort.values()].sort((a, b) => a.port - b.port);
+  return list.items.sort((a, b) => a.port - b.port);
 }
 
 /** Its labels' secrets, then every lab::secret() in the classes it gets; sorted by path. */
@@ -58,18 +116,16 @@ export function secretsFor(
   classes: readonly ResolvedClass[],
   ctx: ItemContext,
 ): ResolvedSecretRef[] {
-  const byPath = new Map<string, ResolvedSecretRef>();
-  const owned = new Set<ResolvedSecretRef>();
-  for (const info of infos(labels, ctx)) {
-    for (const s of info.secrets) merge(byPath, s.path, s, owned);
+  const list = itemList<ResolvedSecretRef>();
+  for (const label of labels) {
+    for (const s of ctx.labels.get(label)?.secrets ?? []) merge(list, s, byPath);
   }
   for (const c of classes) {
     for (const from of c.from) {
-      const refs = ctx.labels.get(from.name)?.classSecrets(c.name) ?? [];
-      for (const s of refs) merge(byPath, s.path, s, owned);
+      for (const s of ctx.labels.get(from.name)?.classSecrets(c.name) ?? []) merge(list, s, byPath);
     }
   }
-  return [...byPath.values()].sort((a, b) => cmp(a.path, b.path));
+  return list.items.sort((a, b) => cmp(a.path, b.path));
 }
 
 export interface CheckInputs {
@@ -81,16 +137,15 @@ export interface CheckInputs {
 
 /** Label-declared checks, then auto-generated ones; one entry per name, sorted by name. */
 export function checksFor(input: CheckInputs, ctx: ItemContext): ResolvedAlertRef[] {
-  const byName = new Map<string, ResolvedAlertRef>();
-  const owned = new Set<ResolvedAlertRef>();
+  const list = itemList<ResolvedAlertRef>();
   const add = (refs: readonly ResolvedAlertRef[]): void => {
-    for (const ref of refs) merge(byName, ref.name, ref, owned);
+    for (const ref of refs) merge(list, ref, byName);
   };
-  for (const info of infos(input.labels, ctx)) add(info.checks);
-  if (input.size !== null) add(ctx.autoChecks(`size: ${input.size}`, SIZE_CHECKS));
-  add(ctx.autoChecks("identity", IDENTITY_CHECKS));
-  add(ctx.autoChecks("enrollment", ENROLLMENT_CHECKS));
-  for (const { port } of input.ports) add(ctx.autoChecks(`port ${port}`, [checkForPort(port)]));
-  for (const c of input.classes) add(ctx.autoChecks(`class ${c.name}`, checksForClass(c.name)));
-  return [...byName.values()].sort((a, b) => cmp(a.name, b.name));
+  for (const label of input.labels) add(ctx.labels.get(label)?.checks ?? []);
+  if (input.size !== null) add(ctx.auto.size(input.size));
+  add(ctx.auto.identity);
+  add(ctx.auto.enrollment);
+  for (const { port } of input.ports) add(ctx.auto.port(port));
+  for (const c of input.classes) add(ctx.auto.class(c.name));
+  return list.items.sort((a, b) => cmp(a.name, b.name));
 }
