@@ -35,6 +35,7 @@ export const DIAGNOSTIC_CODES = {
   LAB220: "malformed duration",
   LAB221: "malformed condition",
   LAB222: "alert has neither condition nor expr, or both",
+  LAB224: "malformed annotation template",
   LAB230: "selector matches nothing",
 } as const;
 

@@ -38,6 +38,45 @@ export function conditionProblem(text: string): string {
   return `"${left}" is not a metric name with optional {label="value"} matchers`;
 }
 
+/**
+ * Why a summary/description is not a valid Prometheus (Go text/template) annotation, or null.
+ * Checks what makes Prometheus refuse a whole rule file: unclosed or empty `{{ }}` actions and
+ * unterminated strings inside them (a stray `}}` in text is fine).
+ */
+export function templateProblem(text: string): string | null {
+  let i = 0;
+  for (;;) {
+    const open = text.indexOf("{{", i);
+    if (open === -1) return null;
+    let j = open + 2;
+    let quote: string | null = null;
+    for (; j < text.length; j++) {
+      const c = text[j]!;
+      if (quote) {
+        if (c === "\\" && quote !== "`") j++;
+        else if (c === quote) quote = null;
+      } else if (c === '"' || c === "`") quote = c;
+      else if (c === "}" && text[j + 1] === "}") break;
+    }
+    if (j >= text.length) return `"{{" at offset ${open} is never closed with "}}"`;
+    const body = text
+      .slice(open + 2, j)
+      .replace(/^-\s|\s-$/g, "")
+      .trim();
+    if (!body) return `empty action "{{}}" at offset ${open}`;
+    i = j + 2;
+  }
+}
+
+function checkTemplate(ctx: CheckContext, value: unknown, pointer: string): void {
+  if (typeof value !== "string" || !ctx.ok(pointer)) return;
+  const problem = templateProblem(value);
+  if (!problem) return;
+  ctx.report("LAB224", pointer, `malformed template in "${value}": ${problem}`, {
+    fix: 'balance every "{{" with "}}" (e.g. {{ $labels.lab_server }}), or write {{ "{{" }} for a literal "{{"',
+  });
+}
+
 const DURATION_HELP = "expected e.g. 30s, 5m, 1h30m or 90d: units y w d h m s ms, largest first";
 
 function checkDuration(ctx: CheckContext, value: unknown, pointer: string): void {
@@ -51,6 +90,8 @@ function checkDuration(ctx: CheckContext, value: unknown, pointer: string): void
 
 function checkAlert(ctx: CheckContext, alert: Readonly<Record<string, unknown>>, at: string): void {
   checkDuration(ctx, alert.for, child(at, "for"));
+  checkTemplate(ctx, alert.summary, child(at, "summary"));
+  checkTemplate(ctx, alert.description, child(at, "description"));
   const nameAt = child(at, "name");
   if (typeof alert.name === "string" && CHECKS.has(alert.name) && ctx.ok(nameAt)) {
     ctx.report(
