@@ -29,7 +29,10 @@ export function criterionMatch(
   key: CriterionKey,
   values: readonly string[],
 ): string | undefined {
-  if (key === "labels") return values.find((v) => facts.labels.includes(v));
+  if (key === "labels") {
+    for (const v of values) if (facts.labels.includes(v)) return v;
+    return undefined;
+  }
   const own = facts[key];
   return own !== null && values.includes(own) ? own : undefined;
 }

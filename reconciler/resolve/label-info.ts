@@ -32,8 +32,8 @@ export interface LabelInfo {
   /** Catalog checks the label declares. */
   checks: ResolvedAlertRef[];
   secrets: ResolvedSecretRef[];
-  /** Secret refs (`via: class …`) a class given by this label brings, by class name; lazily. */
-  classSecrets(className: string): readonly ResolvedSecretRef[];
+  /** The secrets its classes read (`lab::secret()`), each `from` this label `via: class …`. */
+  classSecrets: ResolvedSecretRef[];
 }
 
 export interface SecretContext {
@@ -65,11 +65,11 @@ function puppetSecrets(puppet: PuppetIndex, className: string): readonly PuppetS
 export function labelInfo(name: string, spec: Label, ctx: SecretContext): LabelInfo {
   const from: From = { kind: "label", name };
   const ports = Array.isArray(spec.ports) ? spec.ports.filter((p) => Number.isInteger(p)) : [];
-  const viaClass = new Map<string, ResolvedSecretRef[]>();
+  const classes = labelClasses(spec.puppet_classes);
   return {
     from,
     size: typeof spec.size === "string" ? spec.size : null,
-    classes: labelClasses(spec.puppet_classes).map((c) => ({ ...c, from: [from] })),
+    classes: classes.map((c) => ({ ...c, from: [from] })),
     ports: ports.map((port) => ({ port, from: [from] })),
     checks: listOf(spec.alerts).map((check) => ({ name: check, kind: "check", from: [from] })),
     secrets: listOf(spec.secrets).map((path) => ({
@@ -77,18 +77,14 @@ export function labelInfo(name: string, spec: Label, ctx: SecretContext): LabelI
       access: secretAccess(ctx, path),
       from: [from],
     })),
-    classSecrets(className) {
-      let refs = viaClass.get(className);
-      if (refs) return refs;
-      const via: From = { ...from, via: `class ${className}` };
-      const paths = [...new Set(puppetSecrets(ctx.puppet, className).map((u) => u.path))];
-      refs = paths
-        .sort(cmp)
-        .map((path) => ({ path, access: secretAccess(ctx, path), from: [via] }));
-      viaClass.set(className, refs);
-      return refs;
-    },
+    classSecrets: classes.flatMap((c) => classSecretRefs(ctx, from, c.name)),
   };
+}
+
+function classSecretRefs(ctx: SecretContext, label: From, className: string): ResolvedSecretRef[] {
+  const via: From = { ...label, via: `class ${className}` };
+  const paths = [...new Set(puppetSecrets(ctx.puppet, className).map((u) => u.path))];
+  return paths.sort(cmp).map((path) => ({ path, access: secretAccess(ctx, path), from: [via] }));
 }
 
 /** A server's items of one kind: shared items, plus the copies it made (and may change). */

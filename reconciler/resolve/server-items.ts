@@ -49,7 +49,7 @@ export function itemsFor(
   items = {
     classes,
     ports,
-    secrets: secretsFor(labels, classes, ctx),
+    secrets: secretsFor(labels, ctx),
     checks: checksFor({ labels, classes, ports, size }, ctx),
   };
   ctx.items.set(key, items);
@@ -111,19 +111,13 @@ export function portsFor(labels: readonly string[], ctx: ItemContext): ResolvedP
 }
 
 /** Its labels' secrets, then every lab::secret() in the classes it gets; sorted by path. */
-export function secretsFor(
-  labels: readonly string[],
-  classes: readonly ResolvedClass[],
-  ctx: ItemContext,
-): ResolvedSecretRef[] {
+export function secretsFor(labels: readonly string[], ctx: ItemContext): ResolvedSecretRef[] {
   const list = itemList<ResolvedSecretRef>();
   for (const label of labels) {
     for (const s of ctx.labels.get(label)?.secrets ?? []) merge(list, s, byPath);
   }
-  for (const c of classes) {
-    for (const from of c.from) {
-      for (const s of ctx.labels.get(from.name)?.classSecrets(c.name) ?? []) merge(list, s, byPath);
-    }
+  for (const label of labels) {
+    for (const s of ctx.labels.get(label)?.classSecrets ?? []) merge(list, s, byPath);
   }
   return list.items.sort((a, b) => cmp(a.path, b.path));
 }
