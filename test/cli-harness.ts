@@ -1,12 +1,10 @@
 /** Running `lab` in-process against temp repos, for the test/cli*.test.ts suites. */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { runCli } from "../cli/main.js";
+import { tempDir } from "./example-repo.js";
 
-export const ROOT = fileURLToPath(new URL("..", import.meta.url));
-export const EXAMPLE = join(ROOT, "examples", "infra-repo");
+export { copyExample, EXAMPLE, removeTemps, ROOT, tempDir } from "./example-repo.js";
 
 export interface Run {
   code: number;
@@ -30,25 +28,6 @@ export async function lab(args: readonly string[], options: RunOptions = {}): Pr
     cwd: options.cwd,
   });
   return { code, stdout, stderr };
-}
-
-const temps: string[] = [];
-
-export function tempDir(prefix = "lab-cli-"): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
-
-export function removeTemps(): void {
-  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
-
-/** A copy of examples/infra-repo in a temp dir. */
-export function copyExample(): string {
-  const dir = join(tempDir(), "infra-repo");
-  cpSync(EXAMPLE, dir, { recursive: true });
-  return dir;
 }
 
 /** A repo made of the given files (path -> text) in a temp dir. */

@@ -7,79 +7,48 @@
  *   UPDATE_GOLDEN=1 npx vitest run test/prometheus-golden.test.ts
  * and review the diff before committing.
  */
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasErrors } from "../core/diagnostics.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { dirSource } from "../adapters/fs/dir-source.js";
 import type { Artifact } from "../core/renderer.js";
 import { prometheusRenderer } from "../renderers/prometheus/prometheus-renderer.js";
-import { resolveDir } from "./promtool/resolve-dir.js";
+import {
+  changedPaths,
+  EXAMPLE,
+  goldenPaths,
+  goldenSuite,
+  modelOf,
+  readGolden,
+  replacedCopy,
+  tempDir,
+  updateGolden,
+} from "./golden-harness.js";
+import { shuffledSource } from "./promtool/resolve-dir.js";
 import { runTool, writeArtifacts } from "./promtool/run-tool.js";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const EXAMPLE = join(ROOT, "examples/infra-repo");
-const GOLDEN = join(ROOT, "test/golden");
-const GOLDEN_DIR = join(GOLDEN, "prometheus");
+const { render } = goldenSuite(prometheusRenderer);
 
 async function renderDir(dir: string, shuffleSeed?: number): Promise<Artifact[]> {
-  const { model, diagnostics } = await resolveDir(dir, { shuffleSeed });
-  expect(hasErrors(diagnostics), JSON.stringify(diagnostics)).toBe(false);
-  const rendered = prometheusRenderer.render(model);
-  expect(rendered.diagnostics).toEqual([]);
-  return rendered.value;
-}
-
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) out.push(relative(GOLDEN, join(entry.parentPath, entry.name)));
-  }
-  return out.sort();
-}
-
-/** Paths added, removed or with different content between two renders. */
-function changedPaths(before: readonly Artifact[], after: readonly Artifact[]): string[] {
-  const old = new Map(before.map((a) => [a.path, a.hash]));
-  const now = new Map(after.map((a) => [a.path, a.hash]));
-  const paths = new Set([...old.keys(), ...now.keys()]);
-  return [...paths].filter((p) => old.get(p) !== now.get(p)).sort();
+  const source =
+    shuffleSeed === undefined ? dirSource(dir) : shuffledSource(dirSource(dir), shuffleSeed);
+  return render(await modelOf(source));
 }
 
 let example: Artifact[] = [];
-const temps: string[] = [];
 
 beforeAll(async () => {
   example = await renderDir(EXAMPLE);
-  if (process.env.UPDATE_GOLDEN === "1") {
-    await rm(GOLDEN_DIR, { recursive: true, force: true });
-    for (const a of example) {
-      await mkdir(dirname(join(GOLDEN, a.path)), { recursive: true });
-      await writeFile(join(GOLDEN, a.path), a.content);
-    }
-  }
+  updateGolden("prometheus", example);
 });
-
-afterAll(async () => {
-  for (const dir of temps) await rm(dir, { recursive: true, force: true });
-});
-
-async function tempDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
-}
 
 describe("prometheus golden output for examples/infra-repo", () => {
-  it("renders exactly the checked-in files", async () => {
-    expect(example.map((a) => a.path)).toEqual(await filesUnder(GOLDEN_DIR));
+  it("renders exactly the checked-in files", () => {
+    expect(example.map((a) => a.path)).toEqual(goldenPaths("prometheus"));
   });
 
-  it("renders each file byte for byte", async () => {
+  it("renders each file byte for byte", () => {
     const mismatched: string[] = [];
     for (const a of example) {
-      if ((await readFile(join(GOLDEN, a.path), "utf8")) !== a.content) mismatched.push(a.path);
+      if (readGolden(a.path) !== a.content) mismatched.push(a.path);
     }
     expect(mismatched).toEqual([]);
   });
@@ -97,7 +66,7 @@ describe("prometheus golden output for examples/infra-repo", () => {
   });
 
   it("passes promtool check rules", async () => {
-    const dir = await tempDir("lab-prom-example-");
+    const dir = tempDir("lab-prom-example-");
     const written = await writeArtifacts(dir, example);
     const rules = written.filter((p) => p.includes("/prometheus/rules/"));
     expect(rules.length).toBeGreaterThan(1);
@@ -118,17 +87,8 @@ describe("prometheus determinism", () => {
 });
 
 describe("prometheus: one label change", () => {
-  async function exampleWith(file: string, from: string, to: string): Promise<string> {
-    const dir = await tempDir("lab-prom-edit-");
-    await cp(EXAMPLE, dir, { recursive: true });
-    const text = await readFile(join(dir, file), "utf8");
-    expect(text).toContain(from);
-    await writeFile(join(dir, file), text.replace(from, to));
-    return dir;
-  }
-
   it("a check added to a label changes its servers' targets and adds the check's rule file", async () => {
-    const dir = await exampleWith(
+    const dir = replacedCopy(
       "labels/roles.yaml",
       "alerts: [smtp_connect, imap_connect, mail_queue_length]",
       "alerts: [smtp_connect, imap_connect, mail_queue_length, ssh_check]",
@@ -141,7 +101,7 @@ describe("prometheus: one label change", () => {
   });
 
   it("a label's description changes nothing", async () => {
-    const dir = await exampleWith(
+    const dir = replacedCopy(
       "labels/roles.yaml",
       "description: Inbound and outbound mail (SMTP, IMAP)",
       "description: Mail",
