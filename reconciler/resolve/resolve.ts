@@ -32,14 +32,9 @@ export function resolve(repo: LoadedRepo): Diagnosed<ResolvedModel> {
   const alerts = resolveAlerts(repo, cu.universe, diagnostics);
   const perServer = collectPerServer(facts.length, groups, alerts);
   const checks: ResolvedAlertRef[][] = [];
-  const users = userAlertIndex(alerts.alerts.map((a) => a.name));
+  const serverCtx = { ...ctx, users: userAlertIndex(alerts.alerts.map((a) => a.name)) };
   const servers = specs.map(([name, spec], rank) =>
-    resolveServer(
-      repo,
-      { ...ctx, users },
-      { name, spec, facts: facts[rank]!, ...perServer(rank) },
-      checks,
-    ),
+    resolveServer(repo, serverCtx, { name, spec, facts: facts[rank]!, ...perServer(rank) }, checks),
   );
   return {
     value: {
