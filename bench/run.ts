@@ -38,6 +38,8 @@ interface SizeResult {
   repo: GenerateSummary;
   generateMs: number;
   stages: Record<string, StageResult>;
+  /** Stages whose child process failed, with the error it printed. */
+  failed: Record<string, string>;
   /** (load + validate + resolve medians) / parse median. */
   ratio: number | null;
 }
@@ -76,6 +78,14 @@ function parseOptions(argv: string[]): Options & { child?: string; dir?: string 
   return options;
 }
 
+/** The error line a failed child printed (an exception or V8's out-of-memory report). */
+function failureReason(err: unknown): string {
+  const stderr = (err as { stderr?: unknown }).stderr;
+  const text = typeof stderr === "string" ? stderr : String(err);
+  const line = text.split("\n").find((l) => /^(\w*Error\b|FATAL ERROR)/.test(l));
+  return (line ?? text.split("\n")[0] ?? "unknown failure").trim();
+}
+
 /** Runs one measurement in a fresh Node process with `--expose-gc`. */
 async function measureInChild(stage: string, dir: string, runs: number): Promise<Measurement> {
   const script = fileURLToPath(import.meta.url);
@@ -91,10 +101,16 @@ async function benchSize(servers: number, options: Options): Promise<SizeResult>
     const repo = await generateRepo(dir, { ...scaleFor(servers), seed: options.seed });
     const generateMs = performance.now() - start;
     const stages: Record<string, StageResult> = {};
+    const failed: Record<string, string> = {};
     for (const stage of options.stages) {
-      const m = await measureInChild(stage, dir, options.runs);
-      stages[stage] = { ...m, ...summarize(m.samples), cpu: summarize(m.cpuSamples) };
-      process.stderr.write(`  ${servers} servers: ${stage} ${formatMs(stages[stage].median)}\n`);
+      try {
+        const m = await measureInChild(stage, dir, options.runs);
+        stages[stage] = { ...m, ...summarize(m.samples), cpu: summarize(m.cpuSamples) };
+        process.stderr.write(`  ${servers} servers: ${stage} ${formatMs(stages[stage].median)}\n`);
+      } catch (err) {
+        failed[stage] = failureReason(err);
+        process.stderr.write(`  ${servers} servers: ${stage} FAILED: ${failed[stage]}\n`);
+      }
     }
     const [parse, load, validate, resolve] = ["parse", "load", "validate", "resolve"].map(
       (s) => stages[s],
@@ -103,7 +119,7 @@ async function benchSize(servers: number, options: Options): Promise<SizeResult>
       parse && load && validate && resolve
         ? (load.median + validate.median + resolve.median) / parse.median
         : null;
-    return { repo, generateMs, stages, ratio };
+    return { repo, generateMs, stages, failed, ratio };
   } finally {
     if (options.keep) process.stderr.write(`  kept ${dir}\n`);
     else await rm(dir, { recursive: true, force: true });
@@ -130,6 +146,8 @@ function report(result: SizeResult, runs: number): string {
   });
   const header = ["stage", "1st run", "median", "min", "max", "CPU", "RSS in", "peak RSS"];
   const lines = [head, table(header, rows)];
+  for (const [name, reason] of Object.entries(result.failed))
+    lines.push(`${name} FAILED: ${reason}`);
   if (result.ratio !== null)
     lines.push(`(load+validate+resolve) / parse = ${result.ratio.toFixed(2)}×`);
   const total = result.stages.total;
@@ -172,6 +190,7 @@ async function main(argv: string[]): Promise<void> {
   const body = { machine, runs: options.runs, seed: options.seed, budget: BUDGET, results };
   await writeFile(options.out, JSON.stringify(body, null, 2) + "\n");
   console.log(`wrote ${options.out}`);
+  if (results.some((r) => Object.keys(r.failed).length > 0)) process.exitCode = 1;
 }
 
 await main(process.argv.slice(2));
