@@ -130,6 +130,39 @@ function mb(n: number): string {
   return `${Math.round(n)} MB`;
 }
 
+function stageRows(result: SizeResult): string[][] {
+  return STAGE_ORDER.flatMap((name) => {
+    const s = result.stages[name];
+    if (!s) return [];
+    const first = formatMs(s.samples[0] ?? 0);
+    const times = [first, formatMs(s.median), formatMs(s.min), formatMs(s.max)];
+    return [[name, ...times, formatMs(s.cpu.median), mb(s.preparedRssMB), mb(s.maxRssMB)]];
+  });
+}
+
+/** Failures, breakdowns by part, the ratio to the parse floor and the budget. */
+function notes(result: SizeResult): string[] {
+  const lines = Object.entries(result.failed).map(([name, why]) => `${name} FAILED: ${why}`);
+  for (const name of STAGE_ORDER) {
+    const parts = Object.entries(result.stages[name]?.partSamples ?? {});
+    if (!parts.length) continue;
+    const each = parts.map(([part, samples]) => `${part} ${formatMs(summarize(samples).median)}`);
+    lines.push(`${name} by part (medians): ${each.join(", ")}`);
+  }
+  if (result.ratio !== null) {
+    lines.push(`(load+validate+resolve) / parse = ${result.ratio.toFixed(2)}×`);
+  }
+  const total = result.stages.total;
+  if (result.repo.servers === BUDGET.servers && total) {
+    const ok = total.median < BUDGET.ms && total.maxRssMB < BUDGET.rssMB;
+    lines.push(
+      `budget (DESIGN.md §7, total): ${formatMs(total.median)} of ${formatMs(BUDGET.ms)}, ` +
+        `${mb(total.maxRssMB)} of ${mb(BUDGET.rssMB)} peak RSS — ${ok ? "within" : "OVER"}`,
+    );
+  }
+  return lines;
+}
+
 function report(result: SizeResult, runs: number): string {
   const { repo } = result;
   const head =
@@ -137,28 +170,8 @@ function report(result: SizeResult, runs: number): string {
     `${formatCount(repo.groups)} groups · ${formatCount(repo.alerts)} alerts · ` +
     `${formatCount(repo.files)} files · ${(repo.bytes / 1048576).toFixed(1)} MB ` +
     `(generated in ${formatMs(result.generateMs)}; medians of ${runs} runs)`;
-  const rows = STAGE_ORDER.flatMap((name) => {
-    const s = result.stages[name];
-    if (!s) return [];
-    const first = formatMs(s.samples[0] ?? 0);
-    const times = [first, formatMs(s.median), formatMs(s.min), formatMs(s.max)];
-    return [[name, ...times, formatMs(s.cpu.median), mb(s.preparedRssMB), mb(s.maxRssMB)]];
-  });
   const header = ["stage", "1st run", "median", "min", "max", "CPU", "RSS in", "peak RSS"];
-  const lines = [head, table(header, rows)];
-  for (const [name, reason] of Object.entries(result.failed))
-    lines.push(`${name} FAILED: ${reason}`);
-  if (result.ratio !== null)
-    lines.push(`(load+validate+resolve) / parse = ${result.ratio.toFixed(2)}×`);
-  const total = result.stages.total;
-  if (repo.servers === BUDGET.servers && total) {
-    const ok = total.median < BUDGET.ms && total.maxRssMB < BUDGET.rssMB;
-    lines.push(
-      `budget (DESIGN.md §7, total): ${formatMs(total.median)} of ${formatMs(BUDGET.ms)}, ` +
-        `${mb(total.maxRssMB)} of ${mb(BUDGET.rssMB)} peak RSS — ${ok ? "within" : "OVER"}`,
-    );
-  }
-  return lines.join("\n");
+  return [head, table(header, stageRows(result)), ...notes(result)].join("\n");
 }
 
 async function main(argv: string[]): Promise<void> {

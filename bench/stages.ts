@@ -102,14 +102,20 @@ async function checkClean(dir: string): Promise<ResolvedModel> {
   return result.model;
 }
 
-function renderAll(model: ResolvedModel): number {
-  let artifacts = 0;
+/** A run's breakdown, ms by part (here: by renderer). */
+export interface Parts {
+  parts: Record<string, number>;
+}
+
+function renderAll(model: ResolvedModel): Parts {
+  const parts: Record<string, number> = {};
   for (const renderer of RENDERERS) {
+    const start = performance.now();
     const out = renderer.render(model);
+    parts[renderer.name] = performance.now() - start;
     if (hasErrors(out.diagnostics)) throw new Error(`${renderer.name} reported errors`);
-    artifacts += out.value.length;
   }
-  return artifacts;
+  return { parts };
 }
 
 const render: Stage<ResolvedModel> = {
@@ -149,12 +155,19 @@ export interface Measurement {
   baseRssMB: number;
   /** RSS after prepare (the stage's inputs in memory), MB. */
   preparedRssMB: number;
+  /** Wall time of each run by part, ms, for stages whose run reports parts. */
+  partSamples: Record<string, number[]>;
   /** Peak RSS of the process over prepare and every run, MB. */
   maxRssMB: number;
 }
 
 function rssMB(): number {
   return process.memoryUsage().rss / 1048576;
+}
+
+function partsOf(result: unknown): Record<string, number> {
+  const parts = (result as Partial<Parts> | null)?.parts;
+  return parts && typeof parts === "object" ? parts : {};
 }
 
 /** Prepares once, then times `runs` runs, collecting garbage between them when `gc` is exposed. */
@@ -167,15 +180,17 @@ export async function measureStage(name: string, dir: string, runs: number): Pro
   const preparedRssMB = rssMB();
   const samples: number[] = [];
   const cpuSamples: number[] = [];
+  const partSamples: Record<string, number[]> = {};
   for (let i = 0; i < runs; i++) {
     gc?.();
     const cpu = process.cpuUsage();
     const start = performance.now();
-    await stage.run(input);
+    const result = await stage.run(input);
     samples.push(performance.now() - start);
+    for (const [part, ms] of Object.entries(partsOf(result))) (partSamples[part] ??= []).push(ms);
     const used = process.cpuUsage(cpu);
     cpuSamples.push((used.user + used.system) / 1000);
   }
   const maxRssMB = process.resourceUsage().maxRSS / 1024;
-  return { stage: name, samples, cpuSamples, baseRssMB, preparedRssMB, maxRssMB };
+  return { stage: name, samples, cpuSamples, partSamples, baseRssMB, preparedRssMB, maxRssMB };
 }
