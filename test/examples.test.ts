@@ -4,6 +4,7 @@ import { dirSource } from "../adapters/fs/dir-source.js";
 import type { Diagnostic } from "../core/diagnostics.js";
 import type { From, ResolvedModel, ResolvedServer } from "../core/model.js";
 import { checkRepo } from "../reconciler/check-repo.js";
+import { renderAll } from "../reconciler/render.js";
 
 const label = (name: string): From => ({ kind: "label", name });
 const auto = (name: string): From => ({ kind: "auto", name });
@@ -31,6 +32,12 @@ function byName<T extends { name: string }>(items: readonly T[]): T[] {
 describe("examples/infra-repo", () => {
   it("loads, validates and resolves with no diagnostics at all", () => {
     expect(diagnostics).toEqual([]);
+  });
+
+  it("renders every output with no diagnostics (what lab validate also reports)", () => {
+    const rendered = renderAll(model);
+    expect(rendered.diagnostics).toEqual([]);
+    expect(rendered.value.length).toBeGreaterThan(0);
   });
 
   it("has servers in every provider and environment", () => {
