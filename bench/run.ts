@@ -174,8 +174,23 @@ function report(result: SizeResult, runs: number): string {
   return [head, table(header, stageRows(result)), ...notes(result)].join("\n");
 }
 
+const USAGE = `usage: npm run bench -- [--sizes 1000,10000,50000] [--runs 5] [--stages ${STAGE_ORDER.join(",")}]
+                         [--seed 1] [--out bench/out/results.json] [--keep]
+Generates a repo per size and times each stage in its own process; see bench/README.md.`;
+
 async function main(argv: string[]): Promise<void> {
-  const options = parseOptions(argv);
+  if (argv.includes("--help") || argv.includes("-h")) {
+    console.log(USAGE);
+    return;
+  }
+  let options: ReturnType<typeof parseOptions>;
+  try {
+    options = parseOptions(argv);
+  } catch (err) {
+    console.error(`bench: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
   if (options.child !== undefined) {
     if (!options.dir) throw new RangeError("--child needs --dir");
     process.stdout.write(
