@@ -9,13 +9,13 @@
  *
  * adapters/pulumi holds the program that turns a stack config into resources, and the runner.
  */
+import { canonicalYaml } from "../../core/canonical.js";
 import { cmp, compareDiagnostics } from "../../core/diagnostics.js";
 import type { Diagnosed, SourcePos } from "../../core/diagnostics.js";
 import type { ResolvedModel } from "../../core/model.js";
 import { makeArtifact } from "../../core/renderer.js";
 import type { Artifact, Renderer } from "../../core/renderer.js";
 import { buildStacks } from "./build-stacks.js";
-import { plainYaml } from "./plain-yaml.js";
 import type { StackSet, StackSpec } from "./build-stacks.js";
 import { projectName, stackConfigDocument } from "./stack-config.js";
 
@@ -31,7 +31,7 @@ function projectFile(model: ResolvedModel, stack: StackSpec): string {
   const where = env === null ? "with no environment" : `in environment ${env}`;
   return (
     HEADER +
-    plainYaml({
+    canonicalYaml({
       name: projectName(model.settings.name),
       runtime: "nodejs",
       description: `${model.settings.name}: ${stack.config.provider} servers ${where}`,
@@ -48,7 +48,7 @@ function stackIndex(set: StackSet): string {
       servers: Object.keys(s.config.servers).sort(cmp),
     };
   }
-  return HEADER + UNMANAGED_NOTE + plainYaml({ stacks, not_managed_by_pulumi: set.unmanaged });
+  return HEADER + UNMANAGED_NOTE + canonicalYaml({ stacks, not_managed_by_pulumi: set.unmanaged });
 }
 
 export function renderPulumi(model: ResolvedModel): Diagnosed<Artifact[]> {
@@ -63,7 +63,7 @@ export function renderPulumi(model: ResolvedModel): Diagnosed<Artifact[]> {
       makeArtifact(`${dir}/Pulumi.yaml`, projectFile(model, stack), serverSources),
       makeArtifact(
         `${dir}/Pulumi.${stack.name}.yaml`,
-        HEADER + plainYaml(stackConfigDocument(stack.config)),
+        HEADER + canonicalYaml(stackConfigDocument(stack.config)),
         stack.sources,
       ),
     );
