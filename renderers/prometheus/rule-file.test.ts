@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { canonicalYaml } from "../../core/canonical.js";
 import { ruleFile, yamlScalar, type AlertingRule } from "./rule-file.js";
 
 const TRICKY = [
@@ -134,5 +135,31 @@ describe("ruleFile", () => {
 
   it("writes an empty group as an empty list", () => {
     expect(parse(ruleFile("g", []))).toEqual({ groups: [{ name: "g", rules: [] }] });
+  });
+
+  it("lays rules out byte for byte as canonicalYaml does where the strings are written alike", () => {
+    const plain: AlertingRule[] = [
+      {
+        alert: "high_cpu",
+        expr: "cpu_usage_percent > 90",
+        for: "5m",
+        labels: { severity: "warning" },
+        annotations: { summary: "cpu_usage_percent > 90", source: "alerts.yaml:19" },
+      },
+      { alert: "b", expr: "x", labels: { severity: "info" }, annotations: {} },
+    ];
+    for (const version of ["1.1", "1.2"] as const) {
+      for (const group of [plain, []]) {
+        const doc = { groups: [{ name: "lab:alerts:x", rules: group }] };
+        expect(ruleFile("lab:alerts:x", group)).toBe(canonicalYaml(doc, { version }));
+      }
+    }
+  });
+
+  it("differs from canonicalYaml in its scalars only: quoted PromQL, safe in 1.1 and 1.2", () => {
+    expect(yamlScalar('up{job="x"} == 0')).toBe(`'up{job="x"} == 0'`);
+    expect(canonicalYaml({ v: 'up{job="x"} == 0' })).toBe('v: up{job="x"} == 0\n');
+    expect(yamlScalar("0o17")).toBe("'0o17'");
+    expect(canonicalYaml({ v: "0o17" }, { version: "1.1" })).toBe("v: 0o17\n");
   });
 });

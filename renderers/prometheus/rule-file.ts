@@ -1,8 +1,11 @@
 /**
- * The rule-file format Prometheus 2.42 reads (no group `labels`, no `query_offset`), written by a
- * small emitter for this one shape: the generic YAML writer costs ~50× more per rule, which
- * matters at thousands of alerts. Keys are sorted (as the canonical writer would); scalars are
- * plain where that is unambiguous in YAML 1.1 and 1.2, else single-quoted, else JSON-quoted.
+ * The rule-file format Prometheus 2.42 reads (no group `labels`, no `query_offset`). The layout
+ * is core/canonical.ts's `canonicalYaml` (keys sorted, two-space indent; rule-file.test.ts checks
+ * the bytes are the same where the strings are written alike); the scalars are not: a string is
+ * plain only where YAML 1.1 and 1.2 both read it back as that string, else single-quoted, else
+ * JSON-quoted. `canonicalYaml` serves one version at a time (with `version: "1.1"` it writes
+ * `0o17` plain, which 1.2 reads as 15) and writes PromQL such as `up{job="x"} == 0` plain, so
+ * the rule files keep this writer and their checked-in bytes.
  */
 
 /** One alerting rule. */
@@ -29,20 +32,22 @@ export function yamlScalar(value: string): string {
   return JSON.stringify(value);
 }
 
-function mapping(indent: string, entries: Record<string, string>): string {
-  return Object.keys(entries)
-    .sort()
-    .map((key) => `${indent}${key}: ${yamlScalar(entries[key]!)}\n`)
-    .join("");
+/** `name:` and its entries, sorted, one level deeper; `name: {}` when there are none. */
+function mapping(pad: string, name: string, entries: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(entries).sort();
+  if (keys.length === 0) return `${pad}${name}: {}\n`;
+  let out = `${pad}${name}:\n`;
+  for (const key of keys) out += `${pad}  ${key}: ${yamlScalar(entries[key]!)}\n`;
+  return out;
 }
 
 function ruleYaml(rule: AlertingRule): string {
   const pad = "        ";
   let out = `      - alert: ${yamlScalar(rule.alert)}\n`;
-  out += `${pad}annotations:\n${mapping(`${pad}  `, rule.annotations)}`;
+  out += mapping(pad, "annotations", rule.annotations);
   out += `${pad}expr: ${yamlScalar(rule.expr)}\n`;
   if (rule.for !== undefined) out += `${pad}for: ${yamlScalar(rule.for)}\n`;
-  out += `${pad}labels:\n${mapping(`${pad}  `, rule.labels)}`;
+  out += mapping(pad, "labels", rule.labels);
   return out;
 }
 
