@@ -83,8 +83,7 @@ export function alertView(model: ResolvedModel, name: string): AlertView {
           `Target: ${selectorText(spec.target)}`,
           `Excludes: ${selectorText(spec.exclude)}`,
         );
-        lines.push(...memberLines(model, user.members, user.excluded));
-        return lines.join("\n") + "\n";
+        return lines.concat(memberLines(model, user.members, user.excluded)).join("\n") + "\n";
       },
     };
   }

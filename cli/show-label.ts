@@ -60,8 +60,10 @@ export function labelView(model: ResolvedModel, label: ResolvedLabel) {
       lines.push(
         `Applied to: ${label.servers.length} server${label.servers.length === 1 ? "" : "s"}`,
       );
-      if (label.servers.length)
-        lines.push("Servers:", ...renderTree(serverNodes(model, label.servers), "  "));
+      if (label.servers.length) {
+        lines.push("Servers:");
+        for (const line of renderTree(serverNodes(model, label.servers), "  ")) lines.push(line);
+      }
       lines.push(
         "Provides:",
         `  Puppet Classes: ${none(label.classes.map((c) => c.name))}`,

@@ -34,9 +34,11 @@ export async function checkRepo(
   let model: ResolvedModel | null = null;
   if (!hasErrors(diagnostics)) {
     const resolved = resolve(repo);
-    diagnostics.push(...resolved.diagnostics);
+    for (const d of resolved.diagnostics) diagnostics.push(d);
     if (!hasErrors(resolved.diagnostics)) model = resolved.value;
   }
-  if (model && options.render) diagnostics.push(...renderAll(model).diagnostics);
+  if (model && options.render) {
+    for (const d of renderAll(model).diagnostics) diagnostics.push(d);
+  }
   return { repo, diagnostics: diagnostics.sort(compareDiagnostics), model };
 }

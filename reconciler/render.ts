@@ -24,9 +24,9 @@ export function renderAll(
       if (parts[0] !== name || parts.some((p) => p === "" || p === "." || p === "..")) {
         throw new LabError("INTERNAL", `renderer "${name}" produced the path "${a.path}"`);
       }
+      artifacts.push(a);
     }
-    artifacts.push(...result.value);
-    diagnostics.push(...result.diagnostics);
+    for (const d of result.diagnostics) diagnostics.push(d);
   }
   return { value: artifacts, diagnostics: diagnostics.sort(compareDiagnostics) };
 }

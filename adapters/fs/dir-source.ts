@@ -31,7 +31,7 @@ async function listFiles(base: string, signal?: AbortSignal): Promise<FileEntry[
     const batch = pending.slice(0, CONCURRENCY);
     pending = pending.slice(CONCURRENCY);
     const found = await Promise.all(batch.map((dir) => listDir(base, dir, out)));
-    for (const dirs of found) pending.push(...dirs);
+    for (const dirs of found) pending = pending.concat(dirs);
   }
   signal?.throwIfAborted();
   return out;

@@ -12,7 +12,9 @@ export function renderTree(nodes: readonly TreeNode[], indent = ""): string[] {
     const last = i === nodes.length - 1;
     lines.push(`${indent}${last ? "└── " : "├── "}${node.text}`);
     if (node.children?.length) {
-      lines.push(...renderTree(node.children, indent + (last ? "    " : "│   ")));
+      for (const line of renderTree(node.children, indent + (last ? "    " : "│   "))) {
+        lines.push(line);
+      }
     }
   });
   return lines;
