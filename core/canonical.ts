@@ -130,10 +130,10 @@ function isIndexKey(key: string): boolean {
 function mappingKeys(w: Writer, map: Readonly<Record<string, unknown>>): string[] {
   const keys = Object.keys(map).filter((k) => map[k] !== undefined);
   if (!w.sort) return keys;
-  keys.sort();
-  if (!keys.some(isIndexKey)) return keys;
+  // Object.keys lists index keys first: when the first is not one, none is.
+  if (keys.length === 0 || !isIndexKey(keys[0]!)) return keys.sort();
   const indexKeys = keys.filter(isIndexKey).sort((a, b) => Number(a) - Number(b));
-  return indexKeys.concat(keys.filter((k) => !isIndexKey(k)));
+  return indexKeys.concat(keys.filter((k) => !isIndexKey(k)).sort());
 }
 
 /** `key: value` with the key at the current line's position, its block content at `indent`. */
