@@ -1,14 +1,13 @@
 /** The load stage: a FileSource in, the merged config with positions and diagnostics out. */
-import { compareDiagnostics, type Diagnosed, type Diagnostic } from "../../core/diagnostics.js";
+import { compareDiagnostics, type Diagnosed } from "../../core/diagnostics.js";
 import type { FileSource } from "../../core/file-source.js";
 import type { LoadedRepo } from "../../core/model.js";
 import { mergeSections, type SectionFile } from "./merge-sections.js";
-import { parseFiles, type ParseJob } from "./parse-pool.js";
 import { indexPuppet } from "./puppet-scan.js";
 import { readFiles, type ReadResult } from "./read-files.js";
 import { ignoreMatcher, selectFiles } from "./select-files.js";
 import { createSourceMap } from "./source-map.js";
-import type { ParsedFile } from "./yaml-file.js";
+import { MAX_DEPTH, parseYamlFile, type ParsedFile } from "./yaml-file.js";
 
 /**
  * Parsed files kept between loads of the same repo (the reconcile loop loads it again and again):
@@ -28,41 +27,33 @@ export interface LoadOptions {
   cache?: LoadCache;
 }
 
-function failedRead(path: string, diagnostic: Diagnostic): ParsedFile {
-  return { path, positions: null, sections: null, sops: false, diagnostics: [diagnostic] };
+function parseCached(read: ReadResult, cache: LoadCache | undefined): ParsedFile {
+  if (!cache || "diagnostic" in read) return parseRead(read);
+  const hit = cache.files.get(read.path);
+  if (hit && hit.text === read.text) return hit.parsed;
+  const parsed = parseRead(read);
+  cache.files.set(read.path, { text: read.text, parsed });
+  return parsed;
 }
 
-/**
- * Parses the files read, in their order: a cached file whose text is unchanged is reused, the
- * others are parsed (on worker threads when there are enough of them) and cached.
- */
-async function parseReads(
-  reads: readonly ReadResult[],
-  cache: LoadCache | undefined,
-  signal: AbortSignal | undefined,
-): Promise<ParsedFile[]> {
-  const parsed = new Array<ParsedFile>(reads.length);
-  const jobs: ParseJob[] = [];
-  const slots: number[] = [];
-  reads.forEach((read, i) => {
-    if ("diagnostic" in read) {
-      parsed[i] = failedRead(read.path, read.diagnostic);
-      return;
-    }
-    const hit = cache?.files.get(read.path);
-    if (hit && hit.text === read.text) {
-      parsed[i] = hit.parsed;
-      return;
-    }
-    jobs.push({ path: read.path, text: read.text });
-    slots.push(i);
+function parseRead(read: ReadResult): ParsedFile {
+  const failed = (diagnostics: ParsedFile["diagnostics"]): ParsedFile => ({
+    path: read.path,
+    positions: null,
+    sections: null,
+    sops: false,
+    diagnostics,
   });
-  const { files } = await parseFiles(jobs, { signal });
-  files.forEach((file, k) => {
-    parsed[slots[k]!] = file;
-    cache?.files.set(file.path, { text: jobs[k]!.text, parsed: file });
-  });
-  return parsed;
+  if ("diagnostic" in read) return failed([read.diagnostic]);
+  try {
+    return parseYamlFile(read.path, read.text);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    const message = `nesting too deep to parse (more than ${MAX_DEPTH} levels is refused)`;
+    return failed([
+      { file: read.path, line: 1, col: 1, severity: "error", code: "LAB003", pointer: "", message },
+    ]);
+  }
 }
 
 /** `lab.ignore` globs from every file that has them (the `lab` section can be in any file). */
@@ -96,8 +87,11 @@ export async function loadRepo(
   const entries = await source.list(signal);
   const sizes = new Map(entries.map((e) => [e.path, e.size]));
   const selected = selectFiles(sizes.keys());
-  const reads = await readFiles(source, selected.config, sizes, signal);
-  const parsed = await parseReads(reads, cache, signal);
+  const parsed: ParsedFile[] = [];
+  for (const read of await readFiles(source, selected.config, sizes, signal)) {
+    signal?.throwIfAborted();
+    parsed.push(parseCached(read, cache));
+  }
   if (cache) {
     const current = new Set(selected.config);
     for (const path of cache.files.keys()) if (!current.has(path)) cache.files.delete(path);
