@@ -101,7 +101,7 @@ export async function loadRepo(
   const sectionFiles = kept.filter(isSectionFile);
   const merged = mergeSections(sectionFiles);
   const diagnostics = kept.filter((f) => !isSectionFile(f)).flatMap((f) => f.diagnostics);
-  diagnostics.push(...merged.diagnostics);
+  for (const d of merged.diagnostics) diagnostics.push(d);
   const puppetTexts: { path: string; text: string }[] = [];
   const puppetPaths = selected.puppet.filter((path) => !ignored(path));
   for (const read of await readFiles(source, puppetPaths, sizes, signal)) {
