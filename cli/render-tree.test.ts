@@ -1,10 +1,13 @@
 import {
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -74,7 +77,61 @@ describe("writeTree", () => {
     expect(readFileSync(join(root, "b/other"), "utf8")).toBe("keep\n");
     const after = statSync(join(root, "a/same"));
     expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
-    expect(readdirSync(parent)).toEqual(["out"]);
+    // `out` is now a symlink to the one version folder beside it; the plain folder is gone.
+    const [version, ...rest] = readdirSync(parent).filter((n) => n !== "out");
+    expect(rest).toEqual([]);
+    expect(version).toMatch(/^\.out\.[0-9a-f]{12}$/);
+    expect(lstatSync(root).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(root)).toBe(version);
+  });
+
+  it("a second write swaps the symlink and removes the previous version folder", async () => {
+    const parent = parentDir();
+    const root = join(parent, "out");
+    for (const content of ["1\n", "2\n", "3\n"]) {
+      const files = [{ path: "a/x", content }];
+      await writeTree(root, files, await diffTree(root, files, ownsA), ownsA);
+    }
+    expect(readFileSync(join(root, "a/x"), "utf8")).toBe("3\n");
+    const others = readdirSync(parent).filter((n) => n !== "out");
+    expect(others).toEqual([readlinkSync(root)]);
+  });
+
+  it("a reader during many writes always finds the tree (old or new, never missing)", async () => {
+    const root = join(parentDir(), "out");
+    let writing = true;
+    const seen = new Set<string>();
+    const misses: string[] = [];
+    const reader = (async () => {
+      while (writing) {
+        try {
+          seen.add(readFileSync(join(root, "a/x"), "utf8"));
+        } catch (err) {
+          if (seen.size > 0) misses.push((err as NodeJS.ErrnoException).code ?? String(err));
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    for (let i = 0; i < 40; i++) {
+      const files = [{ path: "a/x", content: `${i}\n` }];
+      await writeTree(root, files, await diffTree(root, files, ownsA), ownsA);
+    }
+    writing = false;
+    await reader;
+    expect(misses).toEqual([]);
+    expect(seen.size).toBeGreaterThan(1);
+  });
+
+  it("leaves a symlink it did not make pointing where it pointed, target untouched", async () => {
+    const parent = parentDir();
+    const mine = join(parent, "elsewhere");
+    put(mine, { "a/x": "mine\n" });
+    const root = join(parent, "out");
+    symlinkSync("elsewhere", root);
+    const files = [{ path: "a/x", content: "new\n" }];
+    await writeTree(root, files, await diffTree(root, files, ownsA), ownsA);
+    expect(readFileSync(join(root, "a/x"), "utf8")).toBe("new\n");
+    expect(readFileSync(join(mine, "a/x"), "utf8")).toBe("mine\n");
   });
 
   it("a failure part-way leaves the old tree as it was and no temp dir behind", async () => {

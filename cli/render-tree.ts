@@ -1,18 +1,22 @@
 /**
  * Writing a rendered tree: compare with what is on disk, then replace the whole tree at once
- * (a complete new tree is built beside it and renamed into place), so a reader never sees a
- * half-written tree. Unchanged files are hard links to the old ones: same bytes, same mtime.
+ * (a complete new tree is built beside it and a symlink swapped to it), so a reader never sees a
+ * half-written tree nor a missing one. Unchanged files are hard links to the old ones: same
+ * bytes, same mtime.
  */
 import { randomBytes } from "node:crypto";
 import {
   copyFile,
   link,
+  lstat,
   mkdir,
   readdir,
   readFile,
+  readlink,
   rename,
   rm,
   stat,
+  symlink,
   utimes,
   writeFile,
 } from "node:fs/promises";
@@ -90,10 +94,29 @@ async function carryOver(from: string, to: string): Promise<void> {
   }
 }
 
+/** What `root` is now: our symlink to a version folder, a plain folder, or nothing. */
+async function currentTree(
+  root: string,
+): Promise<{ kind: "link"; target: string | null } | { kind: "dir" } | { kind: "none" }> {
+  const info = await lstat(root).catch(() => null);
+  if (!info) return { kind: "none" };
+  if (!info.isSymbolicLink()) return { kind: "dir" };
+  const target = await readlink(root);
+  // Only a version folder this code made beside `root` is ours to remove later.
+  const ours = new RegExp(`^\\.${escapeRegExp(basename(root))}\\.[0-9a-f]{12}$`).test(target);
+  return { kind: "link", target: ours ? join(dirname(root), target) : null };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 /**
  * Replace `root` with: the new `files`, plus the existing files that are not `owned` (kept).
- * Builds `<root>.tmp-<random>` beside it, then swaps it in with renames; on failure the old
- * tree stays and the temp dir is removed.
+ * The tree is built in a version folder `.<name>.<random>` beside `root`, and `root` is a
+ * symlink to it, swapped with one atomic rename: a reader (`lab enc` during a Puppet run) sees
+ * the old tree or the new one, never none. A plain folder at `root` (first run) is replaced once
+ * by the symlink. On failure the old tree stays and the new folder is removed.
  */
 export async function writeTree(
   root: string,
@@ -105,13 +128,16 @@ export async function writeTree(
   const parent = dirname(root);
   await mkdir(parent, { recursive: true });
   const suffix = randomBytes(6).toString("hex");
-  const tmp = join(parent, `.${basename(root)}.tmp-${suffix}`);
+  const version = `.${basename(root)}.${suffix}`;
+  const next = join(parent, version);
+  const link = join(parent, `.${basename(root)}.link-${suffix}`);
   const old = join(parent, `.${basename(root)}.old-${suffix}`);
   const unchanged = new Set(diff.unchanged);
+  let swapped = false;
   try {
     for (const f of files) {
       signal?.throwIfAborted();
-      const target = join(tmp, f.path);
+      const target = join(next, f.path);
       if (unchanged.has(f.path)) {
         await carryOver(join(root, f.path), target);
         continue;
@@ -121,17 +147,20 @@ export async function writeTree(
     }
     const wanted = new Set(files.map((f) => f.path));
     for (const path of await listTree(root, signal)) {
-      if (!owned(path) && !wanted.has(path)) await carryOver(join(root, path), join(tmp, path));
+      if (!owned(path) && !wanted.has(path)) await carryOver(join(root, path), join(next, path));
     }
-    await mkdir(tmp, { recursive: true });
-    const hadOld = await stat(root).then(
-      () => true,
-      () => false,
-    );
-    if (hadOld) await rename(root, old);
-    await rename(tmp, root);
-    if (hadOld) await rm(old, { recursive: true, force: true });
+    await mkdir(next, { recursive: true });
+    const current = await currentTree(root);
+    await symlink(version, link);
+    if (current.kind === "dir") await rename(root, old);
+    await rename(link, root);
+    swapped = true;
+    if (current.kind === "dir") await rm(old, { recursive: true, force: true });
+    if (current.kind === "link" && current.target) {
+      await rm(current.target, { recursive: true, force: true });
+    }
   } finally {
-    await rm(tmp, { recursive: true, force: true });
+    await rm(link, { force: true });
+    if (!swapped) await rm(next, { recursive: true, force: true });
   }
 }

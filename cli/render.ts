@@ -161,8 +161,9 @@ export function renderCommand(ctx: CliContext): Command {
       "after",
       SELECTOR_HELP +
         "  With selector flags only the selected servers are rendered.\n" +
-        "\nThe tree is replaced as a whole (built beside it, then renamed into place); files that\n" +
-        "do not change keep their bytes and times. Folders of renderers that did not run are kept.\n" +
+        "\nThe tree is replaced as a whole: built in a version folder beside it, then the symlink\n" +
+        "<out> is swapped to it atomically. Files that do not change keep their bytes and times.\n" +
+        "Folders of renderers that did not run are kept.\n" +
         examples(
           "lab render",
           "lab render --only prometheus,naemon --out /etc/lab/rendered",
