@@ -17,7 +17,7 @@ import {
   type SelectorFlags,
 } from "./selector-flags.js";
 
-interface RenderOptions extends SelectorFlags {
+export interface RenderOptions extends SelectorFlags {
   out?: string;
   only: string[];
   dryRun?: boolean;
@@ -69,35 +69,11 @@ export function summaryText(
   return lines.join("\n") + "\n";
 }
 
-/** `--all-providers`: the selected servers (or one label) side by side on every provider. */
-async function runComparison(ctx: CliContext, opts: RenderOptions, self: Command): Promise<void> {
-  const { model } = await loadModel(ctx, self);
-  const onlyLabel =
-    opts.label.length === 1 &&
-    !opts.group.length &&
-    !opts.environment.length &&
-    !opts.region.length &&
-    !opts.provider.length &&
-    !opts.exclude.length;
-  const selected = onlyLabel ? null : await selectedServers(model, opts);
-  if (!onlyLabel && !selected) {
-    throw new UsageError("--all-providers compares a selection: add e.g. --label mailserver");
-  }
-  const { compareProviders, formatComparison } = await import("../renderers/pulumi/compare.js");
-  const comparison = compareProviders(
-    model,
-    onlyLabel ? { label: opts.label[0]! } : { servers: [...selected!].sort() },
-  );
-  await emit(
-    ctx,
-    opts.output,
-    () => comparison,
-    () => formatComparison(comparison),
-  );
-}
-
 async function runRender(ctx: CliContext, opts: RenderOptions, self: Command): Promise<void> {
-  if (opts.allProviders) return runComparison(ctx, opts, self);
+  if (opts.allProviders) {
+    const { runComparison } = await import("./compare.js");
+    return runComparison(ctx, opts, self);
+  }
   const names = parseOnly(opts.only);
   const { root, model } = await loadModel(ctx, self);
   const selected = await selectedServers(model, opts);

@@ -2,7 +2,7 @@
  * The domain model: what the loader hands on (LoadedRepo) and what resolution produces
  * (ResolvedModel). Resolution, rendering and planning are pure functions over these.
  */
-import type { SourcePos } from "./diagnostics.js";
+import type { Diagnostic, SourcePos } from "./diagnostics.js";
 import type {
   Alert,
   Exclude,
@@ -38,6 +38,26 @@ export interface PuppetIndex {
   classes: Readonly<Record<string, { pos: SourcePos; secrets: readonly PuppetSecretUse[] }>>;
 }
 
+/**
+ * A config file, or one section of a file, that did not load. What it would have defined is
+ * missing from the merged config, so a diagnostic about a missing name may follow from it.
+ */
+export interface UnloadedPart {
+  /** The file, relative to the repo root. */
+  path: string;
+  /** The section that was dropped (unknown or mis-shaped), or null when the whole file was. */
+  section: string | null;
+  /** The diagnostic that says why (the root cause). */
+  cause: Diagnostic;
+  /**
+   * Names the part may have defined: the keys under a dropped section, or, for a file that did
+   * not parse, every name-like word of its text (none when it could not be read at all).
+   */
+  names: readonly string[];
+  /** True when nothing at all is known of what it defined (an unreadable file). */
+  opaque: boolean;
+}
+
 /** The loader's output: sections merged across files, with positions. Not yet validated. */
 export interface LoadedRepo {
   config: LabConfig;
@@ -45,6 +65,8 @@ export interface LoadedRepo {
   files: readonly string[];
   sources: SourceMap;
   puppet: PuppetIndex;
+  /** Files and sections that did not load, sorted by path. */
+  unloaded: readonly UnloadedPart[];
 }
 
 /** A selector, as groups, alert targets and the CLI flags build it (DESIGN.md §2). */

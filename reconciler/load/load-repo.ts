@@ -116,6 +116,7 @@ export async function loadRepo(
       merged.owners,
     ),
     puppet: indexPuppet(puppetTexts),
+    unloaded: [],
   };
   return { value: repo, diagnostics: diagnostics.sort(compareDiagnostics) };
 }
