@@ -4,6 +4,7 @@ import type { LoadedRepo } from "../../core/model.js";
 import { checkAlertRules } from "./alert-rules.js";
 import { createContext } from "./check-context.js";
 import { checkCycles } from "./cycles.js";
+import { checkProviderNeeds } from "./provider-needs.js";
 import { checkReferences } from "./references.js";
 import { schemaProblems } from "./schema.js";
 
@@ -23,5 +24,6 @@ export function validate(repo: LoadedRepo): Diagnostic[] {
   checkReferences(context);
   checkCycles(context);
   checkAlertRules(context);
+  checkProviderNeeds(context);
   return diagnostics.sort(compareDiagnostics);
 }
