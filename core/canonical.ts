@@ -12,25 +12,13 @@
 import { Document, Scalar } from "yaml";
 import { stringifyString, type StringifyContext } from "yaml/util";
 import { LabError } from "./errors.js";
+import { sortedDeep } from "./sorted-deep.js";
 
 type YamlVersion = "1.1" | "1.2";
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key];
-      if (v !== undefined) out[key] = sortKeys(v);
-    }
-    return out;
-  }
-  return value;
-}
-
 /** JSON with keys sorted at every level, two-space indent, trailing newline. */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value), null, 2) + "\n";
+  return JSON.stringify(sortedDeep(value), null, 2) + "\n";
 }
 
 /**

@@ -1,5 +1,6 @@
 /** One node's ENC document: what Puppet's exec node terminus reads for a certname. */
 import type { Diagnostic } from "../../core/diagnostics.js";
+import { sortedDeep } from "../../core/sorted-deep.js";
 import { toPointer } from "../../core/json-pointer.js";
 import type { ResolvedClass, ResolvedServer, Settings } from "../../core/model.js";
 
@@ -27,24 +28,12 @@ export interface EncNode {
   parameters: EncParameters;
 }
 
-/** Keys sorted at every level, so a parameters hash prints the same for any input order. */
-function sortDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortDeep);
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    // fromEntries defines own properties, so a key such as __proto__ stays a plain key.
-    return Object.fromEntries(entries.map(([k, v]) => [k, sortDeep(v)]));
-  }
-  return value;
-}
-
 /** Class -> parameters, first occurrence wins (`::ntp` and `ntp` are one class). */
 function encClasses(classes: readonly ResolvedClass[]): EncNode["classes"] {
   const seen = new Map<string, Record<string, unknown>>();
   for (const c of classes) {
     const name = c.name.startsWith("::") ? c.name.slice(2) : c.name;
-    if (!seen.has(name)) seen.set(name, sortDeep(c.params) as Record<string, unknown>);
+    if (!seen.has(name)) seen.set(name, sortedDeep(c.params) as Record<string, unknown>);
   }
   return Object.fromEntries(seen);
 }
