@@ -7,7 +7,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve as resolvePath } from "node:path";
 import { Command } from "commander";
-import { suggest } from "../core/suggest.js";
+import { didYouMean } from "../core/suggest.js";
 import { ENC_NODES_DIR, encNodePath, isCertname } from "../renderers/puppet-enc/enc-paths.js";
 import type { CliContext } from "./context.js";
 import { examples } from "./examples.js";
@@ -62,9 +62,7 @@ async function notFoundMessage(
     return `no rendered ENC data in ${nodes} (run "lab render", or set --rendered or LAB_RENDERED)`;
   }
   const known = names.filter((n) => n.endsWith(".yaml")).map((n) => n.slice(0, -".yaml".length));
-  const close = suggest(certname, known);
-  const hint = close.length ? ` (did you mean ${close.join(", ")}?)` : "";
-  return `node "${certname}" not found in ${nodes}${hint}`;
+  return `node "${certname}" not found in ${nodes}${didYouMean(certname, known)}`;
 }
 
 async function lookup(certname: string, dir: string, signal?: AbortSignal) {

@@ -1,3 +1,4 @@
+import { suggest } from "../core/suggest.js";
 import { describe, expect, it } from "vitest";
 import { LabError, NotFoundError, UsageError } from "../core/errors.js";
 import { makeContext } from "./context.js";
@@ -31,7 +32,10 @@ describe("reportError", () => {
     const c = capture();
     expect(reportError(c.ctx, new UsageError("bad"))).toBe(EXIT_USAGE);
     expect(
-      reportError(c.ctx, new NotFoundError("server", "wrker-5", ["worker-5", "worker-3"])),
+      reportError(
+        c.ctx,
+        new NotFoundError("server", "wrker-5", suggest("wrker-5", ["worker-5", "worker-3"])),
+      ),
     ).toBe(EXIT_ERRORS);
     expect(reportError(c.ctx, new LabError("IO", "disk on fire"))).toBe(EXIT_ERRORS);
     expect(c.err()).toBe(

@@ -4,7 +4,6 @@ import { LabError, NotFoundError, UsageError } from "../core/errors.js";
 import { eprintln, makeContext, type CliContext } from "./context.js";
 import { encCommand } from "./enc.js";
 import { explainCommand } from "./explain.js";
-import { closest } from "./find.js";
 import { getCommand } from "./get.js";
 import type { CliIo } from "./io.js";
 import { renderCommand } from "./render.js";
@@ -77,9 +76,7 @@ export function reportError(ctx: CliContext, err: unknown): number {
     return EXIT_USAGE;
   }
   if (err instanceof NotFoundError) {
-    const near = closest(err.wanted, err.suggestions);
-    const hint = near.length ? ` (did you mean ${near.map((s) => `"${s}"`).join(", ")}?)` : "";
-    errorLine(ctx, `${err.kind} "${err.wanted}" not found${hint}`);
+    errorLine(ctx, err.message);
     return EXIT_ERRORS;
   }
   if (err instanceof LabError && err.code !== "INTERNAL") {

@@ -2,7 +2,7 @@
 import { CHECKS } from "../core/check-catalog.js";
 import { NotFoundError } from "../core/errors.js";
 import type { ExcludedMember, Member, ResolvedModel } from "../core/model.js";
-import { closest } from "./find.js";
+import { suggest } from "../core/suggest.js";
 import type { Style } from "./printers/color.js";
 import { fromJson, fromSuffix, whyPhrase } from "./printers/provenance.js";
 import { renderTree } from "./printers/tree.js";
@@ -90,7 +90,7 @@ export function alertView(model: ResolvedModel, name: string): AlertView {
   const def = CHECKS.get(name);
   if (!def) {
     const names = [...model.alerts.map((a) => a.name), ...CHECKS.keys()];
-    throw new NotFoundError("alert", name, closest(name, names));
+    throw new NotFoundError("alert", name, suggest(name, names));
   }
   const members = model.checks.find((c) => c.name === name)?.members ?? [];
   return {

@@ -2,6 +2,7 @@
  * Exceptions are for bugs and broken infrastructure only; user mistakes are Diagnostics.
  * Match on `code`, never on `message`.
  */
+import { hintFor } from "./suggest.js";
 export type LabErrorCode =
   "INTERNAL" | "IO" | "NOT_FOUND" | "USAGE" | "TOOL_MISSING" | "INVALID_REPO";
 
@@ -20,8 +21,7 @@ export class NotFoundError extends LabError {
   readonly wanted: string;
   readonly suggestions: readonly string[];
   constructor(kind: string, wanted: string, suggestions: readonly string[]) {
-    const hint = suggestions.length ? ` (did you mean ${suggestions.join(", ")}?)` : "";
-    super("NOT_FOUND", `${kind} "${wanted}" not found${hint}`);
+    super("NOT_FOUND", `${kind} "${wanted}" not found${hintFor(suggestions)}`);
     this.name = "NotFoundError";
     this.kind = kind;
     this.wanted = wanted;

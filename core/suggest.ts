@@ -24,8 +24,8 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * Up to `max` candidates close to `wanted`, closest first (ties by name): within a third of the
- * longer name's length in edits, or sharing a prefix/substring of 3+ characters.
+ * The candidates closest to `wanted` (up to `max`, ties by name): within a third of the longer
+ * name's length in edits, or containing it (3+ characters); only those at the best score.
  */
 export function suggest(wanted: string, candidates: Iterable<string>, max = 3): string[] {
   const w = wanted.toLowerCase();
@@ -38,11 +38,25 @@ export function suggest(wanted: string, candidates: Iterable<string>, max = 3): 
     if (d <= limit || contains) scored.push([contains ? Math.min(d, limit) : d, c]);
   }
   scored.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-  return scored.slice(0, max).map(([, c]) => c);
+  const best = scored[0]?.[0];
+  return scored
+    .filter(([score]) => score === best)
+    .slice(0, max)
+    .map(([, c]) => c);
 }
 
-/** ` (did you mean "x"?)` or "" — ready to append to a message. */
+/**
+ * The one "did you mean" formatter: ` (did you mean "x"?)`, ` (did you mean "x" or "y"?)`, or
+ * "" when there is nothing close — ready to append to a message.
+ */
+export function hintFor(suggestions: readonly string[]): string {
+  if (suggestions.length === 0) return "";
+  const quoted = suggestions.map((x) => `"${x}"`);
+  const last = quoted.pop()!;
+  return ` (did you mean ${quoted.length ? `${quoted.join(", ")} or ${last}` : last}?)`;
+}
+
+/** `hintFor` of the candidates closest to `wanted`. */
 export function didYouMean(wanted: string, candidates: Iterable<string>): string {
-  const s = suggest(wanted, candidates);
-  return s.length ? ` (did you mean ${s.map((x) => `"${x}"`).join(", ")}?)` : "";
+  return hintFor(suggest(wanted, candidates));
 }

@@ -63,7 +63,7 @@ describe("runEnc", () => {
     expect(await runEnc("mail-2", { rendered: dir }, cap)).toBe(1);
     expect(cap.out).toEqual([]);
     expect(cap.err.join("")).toBe(
-      `lab enc: node "mail-2" not found in ${join(dir, "enc/nodes")} (did you mean mail-1?)\n`,
+      `lab enc: node "mail-2" not found in ${join(dir, "enc/nodes")} (did you mean "mail-1"?)\n`,
     );
   });
 
