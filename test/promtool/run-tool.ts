@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Artifact } from "../../core/renderer.js";
+import { isTool, requireTool } from "../tools.js";
 
 export interface ToolResult {
   code: number;
@@ -10,13 +11,24 @@ export interface ToolResult {
   stderr: string;
 }
 
-/** Runs a command to completion (bounded by `timeoutMs`) and returns its exit code and output. */
+/**
+ * Runs a command to completion (bounded by `timeoutMs`) and returns its exit code and output.
+ * A missing tool rejects with the message that says how to install it.
+ */
 export function runTool(
   command: string,
   args: readonly string[],
   options: { cwd?: string; timeoutMs?: number } = {},
 ): Promise<ToolResult> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
+    if (isTool(command)) {
+      try {
+        requireTool(command);
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+        return;
+      }
+    }
     execFile(
       command,
       args,
