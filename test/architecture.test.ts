@@ -4,8 +4,10 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 /**
- * Imports flow one way (DESIGN.md §6): core ← renderers ← reconciler ← adapters ← cli/agent.
- * Vendor SDKs are imported only in adapters/.
+ * Imports flow one way (docs/architecture.md): core ← renderers ← reconciler ← adapters ← cli.
+ * Vendor SDKs are imported only in adapters/. Unit tests beside the code follow their module's
+ * rule and may also use the shared test helpers under test/; test/ itself and bench/ are
+ * composition roots of their own.
  */
 const root = fileURLToPath(new URL("..", import.meta.url));
 const ALLOWED: Readonly<Record<string, readonly string[]>> = {
@@ -15,24 +17,30 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   reconciler: ["core", "schemas", "renderers", "reconciler"],
   adapters: ["core", "schemas", "renderers", "reconciler", "adapters"],
   cli: ["core", "schemas", "renderers", "reconciler", "adapters", "cli"],
-  agent: ["core", "schemas", "renderers", "reconciler", "adapters", "agent"],
+  bench: ["core", "schemas", "renderers", "reconciler", "adapters", "bench"],
+  test: ["core", "schemas", "renderers", "reconciler", "adapters", "cli", "bench", "test"],
 };
+/** Where vendor SDKs may be imported: adapters/ (and the suites that test them end to end). */
 const VENDOR_SDKS = /^@pulumi\/|^@octokit\/|^better-sqlite3$|^pg$|^kysely$|^undici$/;
+const MAY_IMPORT_VENDORS: ReadonlySet<string> = new Set(["adapters", "test"]);
+/** Top-level folders that hold no TypeScript of the project. */
+const NOT_SOURCE: ReadonlySet<string> = new Set(["node_modules", "dist", "examples", "scripts"]);
 
-function sourceFiles(dir: string): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  for (const name of entries) {
+interface SourceFile {
+  path: string;
+  test: boolean;
+}
+
+function sourceFiles(dir: string): SourceFile[] {
+  const out: SourceFile[] = [];
+  for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) {
-      if (name !== "fixtures") out.push(...sourceFiles(path));
-    } else if (name.endsWith(".ts") && !name.endsWith(".test.ts") && !name.endsWith(".d.ts")) {
-      out.push(path);
+      if (name !== "fixtures" && name !== "golden" && name !== "invalid") {
+        out.push(...sourceFiles(path));
+      }
+    } else if (name.endsWith(".ts") && !name.endsWith(".d.ts")) {
+      out.push({ path, test: name.endsWith(".test.ts") });
     }
   }
   return out;
@@ -41,31 +49,59 @@ function sourceFiles(dir: string): string[] {
 function importsOf(text: string): string[] {
   const specs: string[] = [];
   const re =
-    /(?:^|\n)\s*(?:import|export)\b[^'"`;]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
-  for (const m of text.matchAll(re)) specs.push((m[1] ?? m[2])!);
+    /(?:^|\n)\s*(?:import|export)\b[^'"`;]*?from\s*["']([^"']+)["']|(?:^|\n)\s*import\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+  for (const m of text.matchAll(re)) specs.push((m[1] ?? m[2] ?? m[3])!);
   return specs;
 }
 
+function topFolders(): string[] {
+  return readdirSync(root)
+    .filter((name) => !name.startsWith(".") && !NOT_SOURCE.has(name))
+    .filter((name) => statSync(join(root, name)).isDirectory());
+}
+
+/** What `text` (the source of `file`, in `module`) imports against the rules: one line each. */
+function violations(module: string, file: SourceFile, text: string): string[] {
+  const allowed = file.test ? [...ALLOWED[module]!, "test"] : ALLOWED[module]!;
+  const rel = relative(root, file.path);
+  const bad: string[] = [];
+  for (const spec of importsOf(text)) {
+    if (spec.startsWith(".")) {
+      const target = relative(root, join(file.path, "..", spec)).split(/[\\/]/)[0]!;
+      if (!allowed.includes(target)) bad.push(`${rel} imports ${spec} (${target}/)`);
+    } else if (VENDOR_SDKS.test(spec) && !MAY_IMPORT_VENDORS.has(module)) {
+      bad.push(`${rel} imports vendor SDK ${spec}`);
+    }
+  }
+  return bad;
+}
+
 describe("module boundaries", () => {
-  it("finds the source folders", () => {
-    expect(sourceFiles(join(root, "core")).length).toBeGreaterThan(0);
+  it("has a rule for every top-level source folder, and every rule's folder exists", () => {
+    const folders = topFolders().filter((f) => sourceFiles(join(root, f)).length > 0);
+    expect(folders.sort()).toEqual(Object.keys(ALLOWED).sort());
   });
 
   for (const [module, allowed] of Object.entries(ALLOWED)) {
     it(`${module}/ imports only ${allowed.join(", ")} (and no vendor SDK outside adapters/)`, () => {
-      const bad: string[] = [];
-      for (const file of sourceFiles(join(root, module))) {
-        const rel = relative(root, file);
-        for (const spec of importsOf(readFileSync(file, "utf8"))) {
-          if (spec.startsWith(".")) {
-            const target = relative(root, join(file, "..", spec)).split(/[\\/]/)[0]!;
-            if (!allowed.includes(target)) bad.push(`${rel} imports ${spec} (${target}/)`);
-          } else if (VENDOR_SDKS.test(spec) && module !== "adapters") {
-            bad.push(`${rel} imports vendor SDK ${spec}`);
-          }
-        }
-      }
-      expect(bad).toEqual([]);
+      const files = sourceFiles(join(root, module));
+      expect(files.filter((f) => !f.test).length, `${module}/ has no source files`).toBeGreaterThan(
+        0,
+      );
+      expect(files.flatMap((f) => violations(module, f, readFileSync(f.path, "utf8")))).toEqual([]);
     });
   }
+
+  it("catches a wrong import, a vendor SDK and a unit test reaching past its module", () => {
+    const probe = (module: string, test: boolean, text: string): string[] => {
+      const path = join(root, module, test ? "probe.test.ts" : "probe.ts");
+      return violations(module, { path, test }, text);
+    };
+    expect(probe("core", false, 'import { x } from "../reconciler/x.js";')).toHaveLength(1);
+    expect(probe("renderers", false, 'import * as aws from "@pulumi/aws";')).toHaveLength(1);
+    expect(probe("renderers", true, 'import { m } from "../test/yaml-model.js";')).toEqual([]);
+    expect(probe("renderers", true, 'import { c } from "../cli/main.js";')).toHaveLength(1);
+    expect(probe("adapters", false, 'import * as aws from "@pulumi/aws";')).toEqual([]);
+    expect(probe("bench", false, 'import { c } from "../cli/main.js";')).toHaveLength(1);
+  });
 });
