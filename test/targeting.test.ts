@@ -573,7 +573,7 @@ describe("the model's indexes", () => {
     expect(r.model.labels[0]?.source).toEqual({ file: "config.yaml", line: 4, col: 5 });
   });
 
-  it("settings: defaults, with the repo's environments merged over them", async () => {
+  it("settings: defaults; the repo's environments, when it declares any, replace the default set", async () => {
     const bare = await resolveFiles("servers: {}\n");
     expect(bare.model.settings).toEqual({
       name: "lab",
@@ -593,13 +593,13 @@ describe("the model's indexes", () => {
 `);
     expect(own.model.settings).toEqual({
       name: "home",
-      environments: { dev: "development", prod: "prd", qa: "quality", staging: "staging" },
+      environments: { prod: "prd", qa: "quality" },
       defaultBranch: "trunk",
       ignore: ["docs/**"],
       prices: { aws: { "t3.large": 60, "t3.small": 15 } },
       regions: { aws: { "eu-central": "eu-central-1", "eu-west": "eu-west-1" } },
     });
-    expect(Object.keys(own.model.settings.environments)).toEqual(["dev", "prod", "qa", "staging"]);
+    expect(Object.keys(own.model.settings.environments)).toEqual(["prod", "qa"]);
   });
 });
 
@@ -747,7 +747,7 @@ describe("explain", () => {
     const r = await fleet(EXPLAINED);
     expect(() => explain(r.repo, r.model, "web-3", "group", "all")).toThrow(NotFoundError);
     expect(() => explain(r.repo, r.model, "web-1", "group", "al")).toThrow(/group "al" not found/);
-    expect(() => explain(r.repo, r.model, "web-1", "alert", "db")).toThrow(/did you mean dbs/);
+    expect(() => explain(r.repo, r.model, "web-1", "alert", "db")).toThrow('(did you mean "dbs"?)');
   });
 });
 

@@ -1,6 +1,7 @@
 /** Repo settings (section `lab`) with every default filled in. */
 import type { LabConfig, Settings } from "../../core/model.js";
 
+/** The known environments of a repo whose `lab.environments` declares none (lab env -> Puppet env). */
 export const DEFAULT_ENVIRONMENTS: Readonly<Record<string, string>> = {
   dev: "development",
   prod: "production",
@@ -34,10 +35,17 @@ function sortedTables<T>(
 
 export function resolveSettings(lab: LabConfig["lab"]): Settings {
   const own = lab ?? {};
-  const environments = sortedRecord<string>(
-    [...Object.entries(DEFAULT_ENVIRONMENTS), ...Object.entries(own.environments ?? {})],
+  const declared = sortedRecord<string>(
+    Object.entries(own.environments ?? {}),
     (v): v is string => typeof v === "string",
   );
+  // The declared environments are the known set; the defaults only when none are declared.
+  const environments = Object.keys(declared).length
+    ? declared
+    : sortedRecord<string>(
+        Object.entries(DEFAULT_ENVIRONMENTS),
+        (v): v is string => typeof v === "string",
+      );
   return {
     name: typeof own.name === "string" ? own.name : "lab",
     environments,

@@ -2,8 +2,10 @@
 import { compareDiagnostics, type Diagnostic } from "../../core/diagnostics.js";
 import type { LoadedRepo } from "../../core/model.js";
 import { checkAlertRules } from "./alert-rules.js";
+import { checkCertnames } from "./certnames.js";
 import { createContext } from "./check-context.js";
 import { checkCycles } from "./cycles.js";
+import { checkKnownNames } from "./known-names.js";
 import { checkProviderNeeds } from "./provider-needs.js";
 import { checkReferences } from "./references.js";
 import { schemaProblems } from "./schema.js";
@@ -22,6 +24,8 @@ export function validate(repo: LoadedRepo): Diagnostic[] {
     context.report(p.code, p.pointer, p.message, { key: p.key, ...(p.fix ? { fix: p.fix } : {}) });
   }
   checkReferences(context);
+  checkKnownNames(context);
+  checkCertnames(context);
   checkCycles(context);
   checkAlertRules(context);
   checkProviderNeeds(context);

@@ -1,102 +1,56 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { SourcePos } from "../../core/diagnostics.js";
-import type { ResolvedModel, ResolvedServer } from "../../core/model.js";
+import { modelFromYaml } from "../../test/yaml-model.js";
 import { encRenderer, formatEncNode } from "./enc-renderer.js";
 import { isCertname } from "./enc-paths.js";
 import type { EncNode } from "./enc-node.js";
 
-function pos(file: string, line: number): SourcePos {
-  return { file, line, col: 3 };
+/** A small repo; servers are added per test. */
+const BASE: Readonly<Record<string, string>> = {
+  "lab.yaml": "lab:\n  environments: { prod: production, staging: stage_env }\n",
+  "labels.yaml": [
+    "labels:",
+    "  mailserver:",
+    "    puppet_classes:",
+    "      postfix: { relayhost: smtp.example.org, b: { z: 1, a: [2, 1] } }",
+    "      dovecot:",
+    "      ::postfix: { relayhost: other }",
+    "      fail2ban:",
+    "    secrets: [mail/tls-cert, mail/dkim-key]",
+    "    size: medium",
+    "  base:",
+    "    secrets: [mail/dkim-key]",
+    "",
+  ].join("\n"),
+  "groups.yaml": "groups:\n  eu:\n    match: { region: eu-west }\n",
+  "sizes.yaml":
+    "sizes:\n  medium:\n    providers: { xcpng: { cores: 2, memory: 4GB, disk: 20GB } }\n",
+  "secrets.yaml": [
+    "secrets:",
+    "  mail/tls-cert: { type: dynamic, generator: acme }",
+    "  mail/dkim-key: { type: static }",
+    "",
+  ].join("\n"),
+};
+
+const MAIL =
+  "  mail-1: { provider: xcpng, labels: [mailserver, base], environment: prod, region: eu-west }\n";
+
+function repo(servers: string): Record<string, string> {
+  return { ...BASE, "servers.yaml": `servers:\n${servers}` };
 }
 
-function server(name: string, over: Partial<ResolvedServer> = {}): ResolvedServer {
-  return {
-    name,
-    provider: "xcpng",
-    labels: [],
-    environment: null,
-    region: null,
-    size: null,
-    sizeFrom: null,
-    address: name,
-    groups: [],
-    classes: [],
-    alerts: [],
-    secrets: [],
-    ports: [],
-    excludedFrom: [],
-    spec: { provider: "xcpng" },
-    source: pos("servers.yaml", 1),
-    ...over,
-  };
+async function render(servers: string) {
+  return encRenderer.render(await modelFromYaml(repo(servers)));
 }
-
-const label = { kind: "label" as const, name: "mailserver" };
 
 function environmentOf(content: string): string {
   return (parse(content) as EncNode).environment;
 }
 
-function model(servers: ResolvedServer[]): ResolvedModel {
-  return {
-    settings: {
-      name: "t",
-      environments: { prod: "production", staging: "stage_env" },
-      defaultBranch: "main",
-      ignore: [],
-      prices: {},
-      regions: {},
-    },
-    servers,
-    labels: [
-      { name: "mailserver", spec: {}, classes: [], servers: [], source: pos("labels.yaml", 2) },
-      { name: "base", spec: {}, classes: [], servers: [], source: pos("labels.yaml", 9) },
-    ],
-    groups: [
-      {
-        name: "eu",
-        spec: {},
-        members: [],
-        subgroups: [],
-        excluded: [],
-        source: pos("groups.yaml", 4),
-      },
-    ],
-    alerts: [],
-    checks: [],
-    sizes: [],
-    secrets: [],
-  };
-}
-
-const mail = server("mail-1", {
-  labels: ["mailserver", "base"],
-  environment: "prod",
-  region: "eu-west",
-  size: "medium",
-  groups: ["eu"],
-  classes: [
-    {
-      name: "postfix",
-      params: { relayhost: "smtp.example.org", b: { z: 1, a: [2, 1] } },
-      from: [label],
-    },
-    { name: "dovecot", params: {}, from: [label] },
-    { name: "::postfix", params: { relayhost: "other" }, from: [label] },
-    { name: "fail2ban", params: {}, from: [label] },
-  ],
-  secrets: [
-    { path: "mail/tls-cert", access: "dynamic", from: [label] },
-    { path: "mail/dkim-key", access: "read", from: [label] },
-    { path: "mail/dkim-key", access: "read", from: [{ kind: "label", name: "base" }] },
-  ],
-  source: pos("servers.yaml", 5),
-});
-
 describe("encRenderer", () => {
-  it("writes one document per node in Puppet's ENC format, classes in resolution order", () => {
-    const { value, diagnostics } = encRenderer.render(model([mail]));
+  it("writes one document per node in Puppet's ENC format, classes in resolution order", async () => {
+    const { value, diagnostics } = await render(MAIL);
     expect(diagnostics).toEqual([]);
     expect(value.map((a) => a.path)).toEqual(["enc/nodes/mail-1.yaml"]);
     expect(value[0]!.content).toBe(
@@ -130,18 +84,18 @@ describe("encRenderer", () => {
     );
   });
 
-  it("cites the server, its labels and its groups as sources", () => {
-    const [artifact] = encRenderer.render(model([mail])).value;
+  it("cites the server, its labels and its groups (where each is defined) as sources", async () => {
+    const [artifact] = (await render(MAIL)).value;
     expect(artifact!.sources).toEqual([
-      pos("groups.yaml", 4),
-      pos("labels.yaml", 2),
-      pos("labels.yaml", 9),
-      pos("servers.yaml", 5),
+      { file: "groups.yaml", line: 3, col: 5 },
+      { file: "labels.yaml", line: 3, col: 5 },
+      { file: "labels.yaml", line: 11, col: 5 },
+      { file: "servers.yaml", line: 2, col: 11 },
     ]);
   });
 
-  it("pins a server with no environment to production, nulls for what it lacks", () => {
-    const [artifact] = encRenderer.render(model([server("bare")])).value;
+  it("pins a server with no environment to production, nulls for what it lacks", async () => {
+    const [artifact] = (await render("  bare: { provider: ssh }\n")).value;
     expect(parse(artifact!.content)).toEqual({
       classes: {},
       environment: "production",
@@ -149,7 +103,7 @@ describe("encRenderer", () => {
         lab_environment: null,
         lab_groups: [],
         lab_labels: [],
-        lab_provider: "xcpng",
+        lab_provider: "ssh",
         lab_region: null,
         lab_secrets: [],
         lab_size: null,
@@ -157,42 +111,11 @@ describe("encRenderer", () => {
     });
   });
 
-  it("maps the environment through lab.environments, else keeps a valid Puppet name", () => {
-    const envs = (env: string) =>
-      environmentOf(
-        encRenderer.render(model([server("a", { environment: env })])).value[0]!.content,
-      );
-    expect(envs("staging")).toBe("stage_env");
-    expect(envs("qa_2")).toBe("qa_2");
-  });
-
-  it("warns for an unmapped environment Puppet cannot name and falls back to production", () => {
-    const { value, diagnostics } = encRenderer.render(
-      model([server("a", { environment: "eu-Prod", source: pos("servers.yaml", 7) })]),
+  it("maps the environment through lab.environments", async () => {
+    const { value } = await render(
+      "  a: { provider: ssh, environment: staging }\n  b: { provider: ssh, environment: prod }\n",
     );
-    expect(environmentOf(value[0]!.content)).toBe("production");
-    expect(diagnostics).toEqual([
-      {
-        file: "servers.yaml",
-        line: 7,
-        col: 3,
-        severity: "warning",
-        code: "LAB103",
-        pointer: "/servers/a/environment",
-        message:
-          'environment "eu-Prod" of server a is not a Puppet environment name (lowercase ' +
-          "letters, digits, _) and lab.environments does not map it (mapped: prod, staging); " +
-          "its ENC data uses production",
-        fix: "map it under lab.environments, e.g. eu-Prod: eu_prod",
-      },
-    ]);
-  });
-
-  it("warns for a server name Puppet cannot use as a certname", () => {
-    const { diagnostics } = encRenderer.render(model([server("Web-1")]));
-    expect(diagnostics.map((d) => [d.code, d.pointer, d.severity])).toEqual([
-      ["LAB104", "/servers/Web-1", "warning"],
-    ]);
+    expect(value.map((a) => environmentOf(a.content))).toEqual(["stage_env", "production"]);
   });
 
   it("quotes strings a YAML 1.1 reader (Puppet) would take for booleans or dates", () => {
@@ -216,27 +139,27 @@ describe("encRenderer", () => {
     expect(text).toContain('- "yes"');
   });
 
-  it("keeps a parameter named __proto__ as a plain key", () => {
-    const params = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as Record<
-      string,
-      unknown
-    >;
-    const odd = server("odd-1", { classes: [{ name: "ntp", params, from: [label] }] });
-    const [artifact] = encRenderer.render(model([odd])).value;
+  it("keeps a parameter named __proto__ as a plain key", async () => {
+    const model = await modelFromYaml({
+      "labels.yaml":
+        "labels:\n  odd:\n    puppet_classes:\n      ntp: { __proto__: { polluted: true }, a: 1 }\n",
+      "servers.yaml": "servers:\n  odd-1: { provider: ssh, labels: [odd] }\n",
+    });
+    const [artifact] = encRenderer.render(model).value;
     expect(artifact!.content).toContain("  ntp:\n    __proto__:\n      polluted: true\n    a: 1\n");
   });
 
-  it("sorts artifacts by path and gives the same bytes for servers in any order", () => {
-    const a = server("b-2");
-    const b = server("a-1", { environment: "prod" });
-    const one = encRenderer.render(model([a, mail, b])).value;
-    const two = encRenderer.render(model([mail, b, a])).value;
+  it("sorts artifacts by path and gives the same bytes for servers in any order", async () => {
+    const a = "  b-2: { provider: ssh }\n";
+    const b = "  a-1: { provider: ssh, environment: prod }\n";
+    const one = (await render(a + MAIL + b)).value;
+    const two = (await render(MAIL + b + a)).value;
     expect(one.map((x) => x.path)).toEqual([
       "enc/nodes/a-1.yaml",
       "enc/nodes/b-2.yaml",
       "enc/nodes/mail-1.yaml",
     ]);
-    expect(two).toEqual(one);
+    expect(two.map((x) => [x.path, x.content])).toEqual(one.map((x) => [x.path, x.content]));
   });
 });
 

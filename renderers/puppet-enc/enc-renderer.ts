@@ -5,7 +5,6 @@
  */
 import { canonicalYaml } from "../../core/canonical.js";
 import type { Diagnostic, SourcePos } from "../../core/diagnostics.js";
-import { toPointer } from "../../core/json-pointer.js";
 import type { ResolvedModel, ResolvedServer } from "../../core/model.js";
 import { makeArtifact, type Artifact, type Renderer } from "../../core/renderer.js";
 import { encNode, puppetEnvironment, type EncNode } from "./enc-node.js";
@@ -18,20 +17,6 @@ import { encNodePath } from "./enc-paths.js";
  */
 export function formatEncNode(node: EncNode): string {
   return canonicalYaml(node, { sort: false, version: "1.1" });
-}
-
-function certnameDiagnostic(server: ResolvedServer): Diagnostic | null {
-  if (server.name === server.name.toLowerCase()) return null;
-  return {
-    ...server.source,
-    severity: "warning",
-    code: "LAB104",
-    pointer: toPointer(["servers", server.name]),
-    message:
-      `server name "${server.name}" has upper-case letters; Puppet certnames are lower case, ` +
-      `so the agent will ask the ENC for "${server.name.toLowerCase()}" and not find it`,
-    fix: `rename the server to ${server.name.toLowerCase()}`,
-  };
 }
 
 /** The config an artifact depends on: the server, its labels and its groups. */
@@ -54,20 +39,17 @@ function sourceIndex(model: ResolvedModel): Map<string, SourcePos> {
   return where;
 }
 
+/** Trusts a validated model (environments known, certnames checked): no diagnostics of its own. */
 function render(model: ResolvedModel): { value: Artifact[]; diagnostics: Diagnostic[] } {
   const where = sourceIndex(model);
-  const diagnostics: Diagnostic[] = [];
   const artifacts: Artifact[] = [];
   for (const server of model.servers) {
-    const { environment, diagnostic } = puppetEnvironment(server, model.settings);
-    if (diagnostic) diagnostics.push(diagnostic);
-    const named = certnameDiagnostic(server);
-    if (named) diagnostics.push(named);
+    const environment = puppetEnvironment(server, model.settings);
     const content = formatEncNode(encNode(server, environment));
     artifacts.push(makeArtifact(encNodePath(server.name), content, nodeSources(server, where)));
   }
   artifacts.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { value: artifacts, diagnostics };
+  return { value: artifacts, diagnostics: [] };
 }
 
 export const encRenderer: Renderer = { name: "enc", render };
