@@ -109,7 +109,48 @@ describe("lab get servers", () => {
     ]);
   });
 
-  it("--group adds the group's members; --exclude alone removes from everything", async () => {
+  it("every flag narrows: --group means member of, ANDed with the other flags", async () => {
+    // production holds prod servers of every provider; --provider aws keeps the aws ones only.
+    const prodAws = names(await list("servers", "--group", "production", "--provider", "aws"));
+    expect(prodAws).toEqual([
+      "api-1",
+      "api-2",
+      "batch-worker-1",
+      "legacy-node-3",
+      "mail-2",
+      "worker-4",
+      "worker-5",
+    ]);
+    const groupOnly = names(await list("servers", "--group", "production"));
+    const awsOnly = names(await list("servers", "--provider", "aws"));
+    expect(prodAws).toEqual(groupOnly.filter((n) => awsOnly.includes(n)));
+    expect(awsOnly).toContain("worker-3"); // staging: not in production
+    expect(
+      names(await list("servers", "--group", "database-tier", "--label", "postgres-replica")),
+    ).toEqual(["db-4"]);
+    expect(await list("servers", "--group", "production", "--environment", "staging")).toEqual([]);
+  });
+
+  it("--size and --server narrow like the other flags", async () => {
+    expect(names(await list("servers", "--size", "xlarge"))).toEqual([
+      "batch-worker-1",
+      "dgx-spark",
+      "storage-1",
+      "storage-2",
+    ]);
+    expect(names(await list("servers", "--size", "xlarge", "--provider", "xcpng"))).toEqual([
+      "storage-1",
+      "storage-2",
+    ]);
+    expect(
+      names(await list("servers", "--server", "db-1,mail-1,api-1", "--label", "postgres")),
+    ).toEqual(["db-1"]);
+    const r = await lab(["--repo", repo, "get", "servers", "--size", "xlareg"]);
+    expect(r.stderr).toBe('error: size "xlareg" not found (did you mean "xlarge"?)\n');
+    expect(r.code).toBe(1);
+  });
+
+  it("--group gives the group's members; --exclude alone removes from everything", async () => {
     expect(names(await list("servers", "--group", "database-tier"))).toEqual([
       "db-1",
       "db-2",
