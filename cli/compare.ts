@@ -32,4 +32,3 @@ async function runComparison(ctx: CliContext, opts: RenderOptions, self: Command
     () => formatComparison(comparison),
   );
 }
-

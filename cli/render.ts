@@ -1,21 +1,12 @@
-/** `lab render`: render the repo (or the selected servers) into a tree of files, atomically. */
-import { join, resolve as resolvePath } from "node:path";
+/** `lab render`: the command; what it does is in render-run.ts. */
 import { Command } from "commander";
-import { formatDiagnostic } from "../core/diagnostics.js";
-import { LabError, UsageError } from "../core/errors.js";
+import { UsageError } from "../core/errors.js";
 import { RENDERER_NAMES, type RendererName } from "../core/renderer.js";
 import { didYouMean } from "../core/suggest.js";
-import { eprintln, loadModel, type CliContext } from "./context.js";
+import type { CliContext } from "./context.js";
 import { examples } from "./examples.js";
-import { emit, outputOption, type OutputFormat } from "./output.js";
-import type { Style } from "./printers/color.js";
-import type { TreeDiff } from "./render-tree.js";
-import {
-  addSelectorFlags,
-  SELECTOR_HELP,
-  selectedServers,
-  type SelectorFlags,
-} from "./selector-flags.js";
+import { outputOption, type OutputFormat } from "./output.js";
+import { addSelectorFlags, SELECTOR_HELP, type SelectorFlags } from "./selector-flags.js";
 
 export interface RenderOptions extends SelectorFlags {
   out?: string;
@@ -48,74 +39,6 @@ export function parseOnly(only: readonly string[]): RendererName[] {
   return RENDERER_NAMES.filter((n) => !only.length || only.includes(n));
 }
 
-export function summaryText(
-  out: string,
-  names: readonly string[],
-  diff: TreeDiff,
-  style: Style,
-): string {
-  const head = `rendered ${names.join(", ")} into ${out}`;
-  const total = diff.added.length + diff.changed.length + diff.unchanged.length;
-  if (!diff.added.length && !diff.changed.length && !diff.removed.length) {
-    return `${head}: no changes (${total} files)\n`;
-  }
-  const counts = `${diff.added.length} added, ${diff.changed.length} changed, ${diff.removed.length} removed, ${diff.unchanged.length} unchanged`;
-  const lines = [
-    `${head}: ${counts}`,
-    ...diff.added.map((p) => style.green(`  + ${p}`)),
-    ...diff.changed.map((p) => style.yellow(`  ~ ${p}`)),
-    ...diff.removed.map((p) => style.red(`  - ${p}`)),
-  ];
-  return lines.join("\n") + "\n";
-}
-
-async function runRender(ctx: CliContext, opts: RenderOptions, self: Command): Promise<void> {
-  if (opts.allProviders) {
-    const { runComparison } = await import("./compare.js");
-    return runComparison(ctx, opts, self);
-  }
-  const names = parseOnly(opts.only);
-  const { root, model } = await loadModel(ctx, self);
-  const selected = await selectedServers(model, opts);
-  const { restrictModel } = await import("./restrict-model.js");
-  const scoped = selected ? restrictModel(model, selected) : model;
-  const { renderAll } = await import("../reconciler/render.js");
-  const { value: artifacts, diagnostics } = renderAll(scoped, names);
-  for (const d of diagnostics) eprintln(ctx, formatDiagnostic(d));
-  const errors = diagnostics.filter((d) => d.severity === "error").length;
-  if (errors) {
-    throw new LabError(
-      "INVALID_REPO",
-      `rendering found ${errors} error${errors === 1 ? "" : "s"}; nothing was written`,
-    );
-  }
-  const out = opts.out
-    ? resolvePath(ctx.io.cwd ?? process.cwd(), opts.out)
-    : join(root, ".lab", "rendered");
-  const { diffTree, writeTree } = await import("./render-tree.js");
-  const owned = (path: string) => (names as readonly string[]).includes(path.split("/")[0] ?? "");
-  const files = artifacts.map((a) => ({ path: a.path, content: a.content }));
-  const diff = await diffTree(out, files, owned);
-  const changes = diff.added.length + diff.changed.length + diff.removed.length;
-  const write = changes > 0 && !opts.dryRun;
-  if (write) await writeTree(out, files, diff, owned);
-  await emit(
-    ctx,
-    opts.output,
-    () => ({
-      out,
-      renderers: names,
-      servers: scoped.servers.length,
-      written: write,
-      ...diff,
-      unchanged: diff.unchanged.length,
-    }),
-    () =>
-      summaryText(out, names, diff, ctx.out) +
-      (opts.dryRun && changes ? "(dry run: nothing was written)\n" : ""),
-  );
-}
-
 export function renderCommand(ctx: CliContext): Command {
   const cmd = new Command("render")
     .description("render Prometheus rules, Naemon config, ENC data and Pulumi stacks into a folder")
@@ -136,17 +59,24 @@ export function renderCommand(ctx: CliContext): Command {
     .addHelpText(
       "after",
       SELECTOR_HELP +
-        "  With selector flags only the selected servers are rendered.\n" +
+        "\nWith selector flags, lab render previews the selection's files and writes nothing: the\n" +
+        "rendered tree always holds the whole repo (lab enc, Prometheus and Naemon read it). With\n" +
+        "--out DIR as well, the selection is written to DIR, which must not hold a full tree.\n" +
         "\nThe tree is replaced as a whole: built in a version folder beside it, then the symlink\n" +
-        "<out> is swapped to it atomically. Files that do not change keep their bytes and times.\n" +
-        "Folders of renderers that did not run are kept.\n" +
+        "<out> is swapped to it atomically. Files that do not change keep their bytes and times;\n" +
+        "a run with no change writes nothing. Folders of renderers that did not run are kept.\n" +
         examples(
           "lab render",
           "lab render --only prometheus,naemon --out /etc/lab/rendered",
-          "lab render --label mailserver --dry-run",
+          "lab render --label mailserver",
+          "lab render --label mailserver --out /tmp/mail-preview",
           "lab render --label mailserver --all-providers",
           "lab render -o json",
         ),
     )
-    .action((opts: RenderOptions, self: Command) => runRender(ctx, opts, self));
+    .action(async (opts: RenderOptions, self: Command) => {
+      // The pipeline and the writer load on first use: `lab --help` and `lab enc` stay light.
+      const { runRender } = await import("./render-run.js");
+      await runRender(ctx, opts, self);
+    });
 }

@@ -1,10 +1,26 @@
 /** `bin/lab.js` as a real process: the built CLI, its exit codes and its streams. */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VERSION } from "../cli/version.js";
-import { copyExample, removeTemps, ROOT, SMALL_REPO, writeRepo } from "./cli-harness.js";
+import {
+  copyExample,
+  EXAMPLE,
+  removeTemps,
+  ROOT,
+  SMALL_REPO,
+  tempDir,
+  writeRepo,
+} from "./cli-harness.js";
 
 const BIN = join(ROOT, "bin", "lab.js");
 const MAIN = join(ROOT, "dist", "cli", "main.js");
@@ -21,8 +37,12 @@ function newestSource(dir: string): number {
   return newest;
 }
 
+/** The folders dist/ is built from. */
+const SOURCES = ["core", "schemas", "reconciler", "renderers", "adapters", "cli"];
+
 beforeAll(() => {
-  const stale = !existsSync(MAIN) || statSync(MAIN).mtimeMs < newestSource(join(ROOT, "cli"));
+  const newest = Math.max(...SOURCES.map((dir) => newestSource(join(ROOT, dir))));
+  const stale = !existsSync(MAIN) || statSync(MAIN).mtimeMs < newest;
   if (stale)
     execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "pipe" });
 }, 180_000);
@@ -62,5 +82,57 @@ describe("bin/lab.js", () => {
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain('run "lab validate" for details');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe("an output path that cannot be written", () => {
+  /** Runs the built CLI as a user who cannot write `dir` (nobody, when the tests run as root). */
+  function runLocked(args: string[]) {
+    const asRoot = process.getuid?.() === 0;
+    const command = asRoot ? "runuser" : process.execPath;
+    const argv = asRoot ? ["-u", "nobody", "--", process.execPath, BIN, ...args] : [BIN, ...args];
+    const r = spawnSync(command, argv, { encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  it("is a clear error naming the path and the reason, exit 1, quickly (real permissions)", () => {
+    const base = tempDir();
+    chmodSync(base, 0o755);
+    const repo = join(base, "repo");
+    cpSync(EXAMPLE, repo, { recursive: true, filter: (src) => !src.includes("/.lab") });
+    const locked = join(base, "locked");
+    mkdirSync(locked, { mode: 0o755 });
+    if (process.getuid?.() !== 0) chmodSync(locked, 0o555);
+    for (const p of [base, repo]) chmodSync(p, 0o755);
+    execFileSync("chmod", ["-R", "a+rX", repo]);
+    const started = Date.now();
+    const r = runLocked(["--repo", repo, "render", "--out", join(locked, "out")]);
+    expect(r).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: `error: cannot write to ${locked}: permission denied (EACCES)\n`,
+    });
+    expect(readdirSync(locked)).toEqual([]);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it("a file, a path below a file, and a folder the kernel refuses: named, exit 1, no loop", () => {
+    const repo = copyExample();
+    const file = join(tempDir(), "plain");
+    writeFileSync(file, "x");
+    const cases: [string, string][] = [
+      [file, `error: cannot write the rendered tree to ${file}: it is a file, not a directory\n`],
+      [
+        join(file, "sub", "out"),
+        `error: cannot write to ${join(file, "sub")}: ${file} is not a directory (needed for ${join(file, "sub")})\n`,
+      ],
+      ["/proc/lab-nope", "error: cannot write to /proc: no such file or directory (ENOENT)\n"],
+    ];
+    for (const [out, stderr] of cases) {
+      const started = Date.now();
+      const r = run(["--repo", repo, "render", "--out", out]);
+      expect([out, r]).toEqual([out, { code: 1, stdout: "", stderr }]);
+      expect(Date.now() - started).toBeLessThan(20_000);
+    }
   });
 });

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { listTree } from "../cli/render-tree.js";
+import { listTree, MANIFEST } from "../adapters/output/tree-state.js";
 import {
   copyExample,
   EXAMPLE,
@@ -18,7 +18,10 @@ afterAll(removeTemps);
 interface Summary {
   out: string;
   renderers: string[];
+  scope: "full" | "selection";
   servers: number;
+  of?: number;
+  preview: boolean;
   written: boolean;
   added: string[];
   changed: string[];
@@ -54,7 +57,7 @@ describe("lab render", () => {
     expect(first.written).toBe(true);
     expect([first.changed, first.removed, first.unchanged]).toEqual([[], [], 0]);
     expect(first.added).toEqual(await listTree(out));
-    expect(readdirSync(out).sort()).toEqual(TOP);
+    expect(readdirSync(out).sort()).toEqual([MANIFEST, ...TOP]);
     // `rendered` is a symlink to the one version folder beside it; nothing else is left there.
     const version = readlinkSync(out);
     expect(readdirSync(join(repo, ".lab")).sort()).toEqual([version, "rendered"].sort());
@@ -108,13 +111,81 @@ describe("lab render", () => {
     expect(await stamps(out)).toEqual(before);
   });
 
-  it("selector flags render only the selected servers", async () => {
+  it("a selection only previews: the rendered tree keeps every server, bytes and times", async () => {
     const repo = copyExample();
-    const out = tempDir();
-    const s = await render(repo, "--label", "mailserver", "--only", "enc", "--out", out);
-    expect(s.servers).toBe(2);
-    expect(s.added).toEqual(["enc/nodes/mail-1.yaml", "enc/nodes/mail-2.yaml"]);
-    expect(await listTree(out)).toEqual(s.added);
+    const out = join(repo, ".lab", "rendered");
+    const full = await render(repo);
+    const before = await stamps(out);
+    const r = await lab(["--repo", repo, "render", "--group", "database-tier"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /^preview of 4 of 23 servers: 0 added, 0 changed, 0 removed, \d+ unchanged in /,
+    );
+    expect(r.stdout).toContain(
+      "nothing was written: the rendered tree always holds the whole repo",
+    );
+    expect(await stamps(out)).toEqual(before);
+    const json = await render(repo, "--label", "postgres", "--only", "enc,prometheus");
+    expect(json).toMatchObject({ scope: "selection", preview: true, written: false, servers: 4 });
+    expect(json.removed).toEqual([]);
+    expect(await listTree(out)).toEqual(full.added);
+  });
+
+  it("a selection's preview marks what a render of the whole repo would change", async () => {
+    const repo = copyExample();
+    await render(repo);
+    const file = join(repo, "labels", "roles.yaml");
+    const text = readFileSync(file, "utf8");
+    writeFileSync(file, text.replace("puppet_classes: [bind]", "puppet_classes: [bind, unbound]"));
+    const s = await render(repo, "--label", "dns", "--only", "enc");
+    expect(s.changed).toEqual(["enc/nodes/ns-1.yaml"]);
+    expect(s.written).toBe(false);
+  });
+
+  it("a selection is written only to an explicit --out that holds no full tree, and says so", async () => {
+    const repo = copyExample();
+    const out = join(tempDir(), "partial");
+    const r = await lab([
+      "--repo",
+      repo,
+      "render",
+      "--label",
+      "mailserver,dns",
+      "--only",
+      "enc",
+      "--out",
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^rendered enc for 3 of 23 servers into ${out}: 3 added`));
+    expect(await listTree(out)).toEqual([
+      "enc/nodes/mail-1.yaml",
+      "enc/nodes/mail-2.yaml",
+      "enc/nodes/ns-1.yaml",
+    ]);
+    const manifest = JSON.parse(readFileSync(join(out, MANIFEST), "utf8")) as { scope: unknown };
+    expect(manifest.scope).toEqual({ kind: "selection", servers: 3, of: 23 });
+    // Another selection may replace it.
+    expect((await render(repo, "--label", "dns", "--only", "enc", "--out", out)).written).toBe(
+      true,
+    );
+  });
+
+  it("refuses to write a selection over a full tree, or into the repo's own tree", async () => {
+    const repo = copyExample();
+    const out = join(tempDir(), "full");
+    const full = await render(repo, "--out", out);
+    const before = await stamps(out);
+    const over = await lab(["--repo", repo, "render", "--label", "dns", "--out", out]);
+    expect(over.code).toBe(1);
+    expect(over.stderr).toBe(
+      `error: ${out} holds a rendered tree of the whole repo (${full.added.length} files); writing a selection there would remove what the selection leaves out. Choose an empty folder, or run lab render without selector flags\n`,
+    );
+    expect(await stamps(out)).toEqual(before);
+    const own = join(repo, ".lab", "rendered");
+    const into = await lab(["--repo", repo, "render", "--label", "dns", "--out", own]);
+    expect(into.code).toBe(2);
+    expect(into.stderr).toContain("is the repo's rendered tree, which always holds the whole repo");
   });
 
   it("--out is relative to the working directory; --dry-run writes nothing", async () => {
@@ -131,7 +202,7 @@ describe("lab render", () => {
       cwd,
     });
     expect(r.code).toBe(0);
-    expect(readdirSync(join(cwd, "tree"))).toEqual(["prometheus"]);
+    expect(readdirSync(join(cwd, "tree")).sort()).toEqual([MANIFEST, "prometheus"]);
   });
 
   it("an unknown renderer is a usage error (exit 2) with a suggestion", async () => {

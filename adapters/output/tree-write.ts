@@ -1,0 +1,152 @@
+/**
+ * Writing a rendered tree: the whole new tree is built in a version folder beside `root` and the
+ * symlink `root` is swapped to it with one atomic rename, so a reader (`lab enc` during a Puppet
+ * run) sees the old tree or the new one, never a half-written or missing one. Unchanged files are
+ * hard links to the old ones (same bytes, same mtime). A manifest of hashes goes with each tree.
+ */
+import { randomBytes } from "node:crypto";
+import {
+  copyFile,
+  link,
+  mkdir,
+  readlink,
+  rename,
+  rm,
+  stat,
+  symlink,
+  utimes,
+  writeFile,
+} from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import type { TreeDiff } from "../../reconciler/tree-diff.js";
+import { ensureDirectory, lstatOrNull, step } from "./fs-steps.js";
+import {
+  MANIFEST,
+  manifestText,
+  type ManifestEntry,
+  type TreeScope,
+  type TreeState,
+} from "./tree-state.js";
+
+export interface TreeFile {
+  path: string;
+  content: string;
+  /** sha256 of content. */
+  hash: string;
+}
+
+/** Links `from` to `to` (a copy with the same mtime where links fail); the entry `to` gets. */
+async function carryOver(from: string, to: string, old: ManifestEntry | undefined) {
+  await step("create the directory", dirname(to), () => mkdir(dirname(to), { recursive: true }));
+  try {
+    await link(from, to);
+    if (old) return old;
+  } catch {
+    await step("copy", from, () => copyFile(from, to));
+    const info = await step("read", from, () => stat(from));
+    await step("write", to, () => utimes(to, info.atime, info.mtime));
+  }
+  const info = await step("read", to, () => stat(to));
+  return { hash: old?.hash ?? "", size: info.size, mtimeMs: info.mtimeMs };
+}
+
+/** What `root` is now: our symlink to a version folder, a plain folder, or nothing. */
+async function currentTree(
+  root: string,
+): Promise<{ kind: "link"; target: string | null } | { kind: "dir" } | { kind: "none" }> {
+  const info = await lstatOrNull(root);
+  if (!info) return { kind: "none" };
+  if (!info.isSymbolicLink()) return { kind: "dir" };
+  const target = await step("read the link", root, () => readlink(root));
+  // Only a version folder this code made beside `root` is ours to remove later.
+  const ours = new RegExp(`^\\.${escapeRegExp(basename(root))}\\.[0-9a-f]{12}$`).test(target);
+  return { kind: "link", target: ours ? join(dirname(root), target) : null };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/** Builds the new tree in `next`; returns the manifest entries of every file in it. */
+async function buildTree(
+  root: string,
+  next: string,
+  files: readonly TreeFile[],
+  state: TreeState,
+  diff: TreeDiff,
+  owned: (path: string) => boolean,
+  signal?: AbortSignal,
+): Promise<Map<string, ManifestEntry>> {
+  const entries = new Map<string, ManifestEntry>();
+  const unchanged = new Set(diff.unchanged);
+  // The first write beside `root`: where the folder cannot be written, say so of the folder.
+  await step("write to", dirname(next), () => mkdir(next));
+  for (const f of files) {
+    signal?.throwIfAborted();
+    const target = join(next, f.path);
+    if (unchanged.has(f.path)) {
+      const old = state.entries.get(f.path);
+      entries.set(f.path, await carryOver(join(root, f.path), target, old));
+      continue;
+    }
+    await step("create the directory", dirname(target), () =>
+      mkdir(dirname(target), { recursive: true }),
+    );
+    await step("write", target, () => writeFile(target, f.content, { signal }));
+    const info = await step("read", target, () => stat(target));
+    entries.set(f.path, { hash: f.hash, size: info.size, mtimeMs: info.mtimeMs });
+  }
+  const wanted = new Set(files.map((f) => f.path));
+  for (const [path, old] of state.entries) {
+    if (owned(path) || wanted.has(path)) continue;
+    entries.set(path, await carryOver(join(root, path), join(next, path), old));
+  }
+  return entries;
+}
+
+/**
+ * Replaces `root` with the new `files`, plus the existing files that are not `owned` (kept). A
+ * plain folder at `root` (first run) is replaced once by the symlink. On failure the old tree
+ * stays as it was and the new folder is removed; every failure names the path and the reason.
+ */
+export async function writeTree(
+  root: string,
+  files: readonly TreeFile[],
+  state: TreeState,
+  diff: TreeDiff,
+  options: { owned: (path: string) => boolean; scope: TreeScope; signal?: AbortSignal },
+): Promise<void> {
+  const parent = dirname(root);
+  await ensureDirectory(parent);
+  const suffix = randomBytes(6).toString("hex");
+  const version = `.${basename(root)}.${suffix}`;
+  const next = join(parent, version);
+  const linkPath = join(parent, `.${basename(root)}.link-${suffix}`);
+  const old = join(parent, `.${basename(root)}.old-${suffix}`);
+  let swapped = false;
+  let moved = false;
+  try {
+    const entries = await buildTree(root, next, files, state, diff, options.owned, options.signal);
+    const manifest = join(next, MANIFEST);
+    await step("write", manifest, () => writeFile(manifest, manifestText(options.scope, entries)));
+    const current = await currentTree(root);
+    await step("create the link", linkPath, () => symlink(version, linkPath));
+    if (current.kind === "dir") {
+      await step("move", root, () => rename(root, old));
+      moved = true;
+    }
+    await step("replace", root, () => rename(linkPath, root));
+    swapped = true;
+    if (current.kind === "dir") await rm(old, { recursive: true, force: true });
+    if (current.kind === "link" && current.target) {
+      await rm(current.target, { recursive: true, force: true });
+    }
+  } finally {
+    await rm(linkPath, { force: true });
+    if (!swapped) {
+      // The old plain folder goes back where it was: a failed write loses nothing.
+      if (moved) await rename(old, root).catch(() => undefined);
+      await rm(next, { recursive: true, force: true });
+    }
+  }
+}
