@@ -7,6 +7,8 @@ import { formatDiagnostic } from "../core/diagnostics.js";
 import { LabError } from "../core/errors.js";
 import type { LoadedRepo, ResolvedModel } from "../core/model.js";
 import type { CheckOptions } from "../reconciler/check-repo.js";
+import { ioReason } from "../core/io-reason.js";
+import { diagnosticJson } from "./diagnostic-json.js";
 import type { CliIo } from "./io.js";
 import { styleFor, type Style } from "./printers/color.js";
 
@@ -49,8 +51,44 @@ export function repoRoot(ctx: CliContext, cmd: Command): string {
 export interface CheckedRepo {
   root: string;
   repo: LoadedRepo;
+  /** Root causes first, then those that follow from them (marked `followsFrom`). */
   diagnostics: Diagnostic[];
+  consequences: number;
   model: ResolvedModel | null;
+  partial: ResolvedModel | null;
+}
+
+/** A repo with nothing in it: what a verb sees when the repo folder cannot be read at all. */
+function nothingLoaded(): LoadedRepo {
+  return {
+    config: {},
+    files: [],
+    sources: { locate: () => ({ file: ".", line: 1, col: 1 }) },
+    puppet: { classes: {} },
+    unloaded: [],
+  };
+}
+
+/** LAB012 for a `--repo` that is missing or not a folder, or null when it is a folder. */
+async function rootDiagnostic(root: string): Promise<Diagnostic | null> {
+  const info = await stat(root).catch((err: unknown) => err as NodeJS.ErrnoException);
+  if (!(info instanceof Error) && info.isDirectory()) return null;
+  const why =
+    info instanceof Error
+      ? info.code === "ENOENT" || info.code === "ENOTDIR"
+        ? "does not exist"
+        : `cannot be read: ${ioReason(info)}`
+      : "is a file, not a folder";
+  return {
+    file: root,
+    line: 1,
+    col: 1,
+    severity: "error",
+    code: "LAB012",
+    pointer: "",
+    message: `the repo ${root} ${why}; a config repo is a folder of YAML files`,
+    fix: "point --repo (or LAB_REPO) at the folder of your config repo",
+  };
 }
 
 /**
@@ -63,9 +101,10 @@ export async function checkRepoAt(
   options: CheckOptions = {},
 ): Promise<CheckedRepo> {
   const root = repoRoot(ctx, cmd);
-  const info = await stat(root).catch(() => null);
-  if (!info?.isDirectory()) {
-    throw new LabError("IO", `repo directory "${root}" does not exist (set --repo or LAB_REPO)`);
+  const problem = await rootDiagnostic(root);
+  if (problem) {
+    const repo = nothingLoaded();
+    return { root, repo, diagnostics: [problem], consequences: 0, model: null, partial: null };
   }
   const [{ checkRepo }, { dirSource }] = await Promise.all([
     import("../reconciler/check-repo.js"),
@@ -75,20 +114,56 @@ export async function checkRepoAt(
   return { root, ...checked };
 }
 
-/** A repo with errors stops every verb but `validate`: its errors go to stderr, exit 1. */
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** `3 errors (and 17 that follow from them)`. */
+export function errorCount(diagnostics: readonly Diagnostic[]): string {
+  const errors = diagnostics.filter((d) => d.severity === "error");
+  const follow = errors.filter((d) => d.followsFrom).length;
+  const roots = errors.length - follow;
+  const tail = follow ? ` (and ${follow} that follow from ${roots === 1 ? "it" : "them"})` : "";
+  return plural(roots, "error") + tail;
+}
+
+export interface Answer extends CheckedRepo {
+  model: ResolvedModel;
+  /** True when the repo has errors and the model is what loaded (`partial`). */
+  incomplete: boolean;
+}
+
+/**
+ * The model to answer from. A repo with errors stops `render` and other writing verbs (its errors
+ * go to stderr, exit 1); verbs that only read (`answerBroken`) answer from what loaded, after a
+ * warning at the top that the answer may be incomplete.
+ */
 export async function loadModel(
   ctx: CliContext,
   cmd: Command,
-): Promise<CheckedRepo & { model: ResolvedModel }> {
-  const checked = await checkRepoAt(ctx, cmd);
-  const errors = checked.diagnostics.filter((d) => d.severity === "error");
-  if (errors.length || !checked.model) {
-    for (const d of errors) eprintln(ctx, formatDiagnostic(d));
-    const n = errors.length;
-    throw new LabError(
-      "INVALID_REPO",
-      `the repo has ${n} error${n === 1 ? "" : "s"}; run "lab validate" for details`,
+  options: { answerBroken?: boolean } = {},
+): Promise<Answer> {
+  const checked = await checkRepoAt(ctx, cmd, { partial: options.answerBroken === true });
+  if (checked.model) return { ...checked, model: checked.model, incomplete: false };
+  const count = errorCount(checked.diagnostics);
+  if (checked.partial) {
+    eprintln(
+      ctx,
+      `${ctx.err.yellow("warning:")} the repo has ${count}; this answer comes from what loaded and may be incomplete (run "lab validate")`,
     );
+    // The answer is printed, and the exit code still says the repo is broken (as kubectl does
+    // for an answer with errors).
+    ctx.exitCode = 1;
+    return { ...checked, model: checked.partial, incomplete: true };
   }
-  return { ...checked, model: checked.model };
+  for (const d of checked.diagnostics) {
+    if (d.severity === "error" && !d.followsFrom) eprintln(ctx, formatDiagnostic(d));
+  }
+  throw new LabError("INVALID_REPO", `the repo has ${count}; run "lab validate" for details`);
+}
+
+/** JSON/YAML output of an answer: the diagnostics beside the data when the repo has errors. */
+export function withDiagnostics<T extends object>(answer: Answer, data: T): T {
+  if (!answer.incomplete) return data;
+  return { ...data, diagnostics: answer.diagnostics.map(diagnosticJson) };
 }

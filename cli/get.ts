@@ -1,6 +1,6 @@
 /** `lab get KIND`: a table (or JSON/YAML list) of servers, labels, groups, alerts, sizes, secrets. */
 import { Command } from "commander";
-import { eprintln, loadModel, type CliContext } from "./context.js";
+import { eprintln, loadModel, withDiagnostics, type CliContext } from "./context.js";
 import { examples } from "./examples.js";
 import { kindAliases, parseKind, type Kind } from "./kinds.js";
 import { emit, outputOption, type OutputFormat } from "./output.js";
@@ -34,7 +34,8 @@ export function getCommand(ctx: CliContext): Command {
     )
     .action(async (word: string, opts: SelectorFlags & { output: OutputFormat }, self: Command) => {
       const kind = parseKind(word, KINDS, "get");
-      const { model } = await loadModel(ctx, self);
+      const answer = await loadModel(ctx, self, { answerBroken: true });
+      const { model } = answer;
       const { listView } = await import("./get-views.js");
       const view = listView(model, kind, await selectedServers(model, opts));
       if ((opts.output === "table" || opts.output === "wide") && !view.items.length) {
@@ -44,7 +45,7 @@ export function getCommand(ctx: CliContext): Command {
       await emit(
         ctx,
         opts.output,
-        () => ({ kind: "List", items: view.items.map((i) => i.json) }),
+        () => withDiagnostics(answer, { kind: "List", items: view.items.map((i) => i.json) }),
         () => {
           const wide = opts.output === "wide";
           const headers = wide ? [...view.headers, ...view.wideHeaders] : view.headers;

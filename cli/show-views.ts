@@ -10,7 +10,7 @@ import { findServer, serverJson, showServerText } from "./show-server.js";
 import { findSize, sizeView } from "./show-size.js";
 
 export interface View {
-  json: unknown;
+  json: object;
   text: (style: Style) => string;
 }
 

@@ -1,6 +1,6 @@
 /** `lab show KIND NAME` (alias `describe`): one resource as a tree, or as JSON/YAML. */
 import { Command } from "commander";
-import { loadModel, type CliContext } from "./context.js";
+import { loadModel, withDiagnostics, type CliContext } from "./context.js";
 import { examples } from "./examples.js";
 import { kindAliases, parseKind, type Kind } from "./kinds.js";
 import { emit, outputOption, type OutputFormat } from "./output.js";
@@ -26,13 +26,14 @@ export function showCommand(ctx: CliContext): Command {
     )
     .action(async (word: string, name: string, opts: { output: OutputFormat }, self: Command) => {
       const kind = parseKind(word, KINDS, "show");
-      const { model } = await loadModel(ctx, self);
+      const answer = await loadModel(ctx, self, { answerBroken: true });
+      const { model } = answer;
       const { viewOf } = await import("./show-views.js");
       const view = viewOf(model, kind, name);
       await emit(
         ctx,
         opts.output,
-        () => view.json,
+        () => withDiagnostics(answer, view.json),
         () => view.text(ctx.out),
       );
     });

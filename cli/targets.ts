@@ -1,6 +1,6 @@
 /** `lab targets server NAME`: the reverse query — everything that targets a server. */
 import { Command } from "commander";
-import { loadModel, type CliContext } from "./context.js";
+import { loadModel, withDiagnostics, type CliContext } from "./context.js";
 import { examples } from "./examples.js";
 import { parseKind } from "./kinds.js";
 import { emit, outputOption, type OutputFormat } from "./output.js";
@@ -14,13 +14,14 @@ export function targetsCommand(ctx: CliContext): Command {
     .addHelpText("after", examples("lab targets server db-1", "lab targets server db-1 -o json"))
     .action(async (word: string, name: string, opts: { output: OutputFormat }, self: Command) => {
       parseKind(word, ["servers"], "targets");
-      const { model } = await loadModel(ctx, self);
+      const answer = await loadModel(ctx, self, { answerBroken: true });
+      const { model } = answer;
       const { findServer, serverJson, targetsText } = await import("./show-server.js");
       const server = findServer(model, name);
       await emit(
         ctx,
         opts.output,
-        () => serverJson(server),
+        () => withDiagnostics(answer, serverJson(server)),
         () => targetsText(model, server, ctx.out),
       );
     });

@@ -70,6 +70,13 @@ export interface Diagnostic extends SourcePos {
   fix?: string;
   /** Other places involved (the first definition of a duplicate, the members of a cycle). */
   related?: SourcePos[];
+  /** The name a "not defined" diagnostic is about (an unknown size's name, …). */
+  name?: string;
+  /**
+   * Set when this diagnostic follows from another (a name that a file which failed to load may
+   * define): where that root cause is.
+   */
+  followsFrom?: SourcePos & { code: DiagnosticCode };
 }
 
 export interface Diagnosed<T> {

@@ -1,5 +1,5 @@
 /** `lab` itself: exit codes, help on every command, version, LAB_REPO/--repo, colour. */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { VERSION } from "../cli/version.js";
@@ -86,14 +86,43 @@ describe("which repo", () => {
     expect(r.stdout).toContain('"name": "web-1"');
   });
 
-  it("a missing repo directory is an error (exit 1), not a stack trace", async () => {
+  it("a missing repo folder, or a file, is a located LAB012 (exit 1) in every format", async () => {
     const missing = join(tempDir(), "nope");
     const r = await lab(["--repo", missing, "get", "servers"]);
     expect(r).toEqual({
       code: 1,
       stdout: "",
-      stderr: `error: repo directory "${missing}" does not exist (set --repo or LAB_REPO)\n`,
+      stderr:
+        `${missing}:1:1: error LAB012 the repo ${missing} does not exist; a config repo is a folder of YAML files (fix: point --repo (or LAB_REPO) at the folder of your config repo)\n` +
+        'error: the repo has 1 error; run "lab validate" for details\n',
     });
+    const file = join(tempDir(), "lab.yaml");
+    writeFileSync(file, "lab: {}\n");
+    const json = await lab(["--repo", file, "validate", "-o", "json"]);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toEqual({
+      diagnostics: [
+        {
+          file,
+          line: 1,
+          col: 1,
+          severity: "error",
+          code: "LAB012",
+          pointer: "",
+          message: `the repo ${file} is a file, not a folder; a config repo is a folder of YAML files`,
+          fix: "point --repo (or LAB_REPO) at the folder of your config repo",
+        },
+      ],
+    });
+  });
+
+  it("a folder of several config repos (lab's own checkout) says so instead of merging them", async () => {
+    const r = await lab(["--repo", ROOT, "validate"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /^\.:1:1: error LAB012 .+ is not a config repo: it holds \d+ of them \(a lab\.yaml in each of examples\/infra-repo, /,
+    );
+    expect(r.stderr).toBe("1 error\n");
   });
 });
 

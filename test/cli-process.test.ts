@@ -77,11 +77,15 @@ describe("bin/lab.js", () => {
       ...SMALL_REPO,
       "servers.yaml": "servers:\n  web-1: { provider: nope }\n",
     });
-    const r = run(["--repo", broken, "get", "servers"]);
+    const r = run(["--repo", broken, "render"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain('run "lab validate" for details');
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    const read = run(["--repo", broken, "get", "servers"]);
+    expect(read.code).toBe(1);
+    expect(read.stderr).toMatch(/^warning: the repo has 1 error; /);
+    expect(read.stderr).not.toMatch(/\n\s+at /);
   });
 });
 

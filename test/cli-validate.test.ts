@@ -73,28 +73,38 @@ describe("lab validate", () => {
   });
 });
 
-describe("a repo with errors stops the other verbs", () => {
-  it.each([
-    [["get", "servers"]],
-    [["show", "server", "web-1"]],
-    [["targets", "server", "web-1"]],
-    [["explain", "server", "web-1", "group", "everything"]],
-  ])("%j prints the errors and a hint, exit 1, no stack trace", async (args) => {
-    const r = await lab(["--repo", brokenRepo(), ...args]);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toBe("");
-    const lines = r.stderr.trimEnd().split("\n");
-    expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(LINE);
-    expect(lines[1]).toMatch(LINE);
-    expect(lines[2]).toBe('error: the repo has 2 errors; run "lab validate" for details');
-  });
+describe("a repo with errors", () => {
+  it.each([[["get", "servers"]], [["show", "server", "web-1"]], [["targets", "server", "web-1"]]])(
+    "%j answers from what loaded after a warning, exit 1, no stack trace",
+    async (args) => {
+      const r = await lab(["--repo", brokenRepo(), ...args]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).not.toBe("");
+      expect(r.stderr).toBe(
+        'warning: the repo has 2 errors; this answer comes from what loaded and may be incomplete (run "lab validate")\n',
+      );
+    },
+  );
+
+  it.each([[["explain", "server", "web-1", "group", "everything"]], [["render"]]])(
+    "%j prints the errors and a hint, exit 1, no stack trace",
+    async (args) => {
+      const r = await lab(["--repo", brokenRepo(), ...args]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe("");
+      const lines = r.stderr.trimEnd().split("\n");
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toMatch(LINE);
+      expect(lines[1]).toMatch(LINE);
+      expect(lines[2]).toBe('error: the repo has 2 errors; run "lab validate" for details');
+    },
+  );
 
   it("a YAML syntax error is a diagnostic too", async () => {
     const repo = writeRepo({ ...SMALL_REPO, "labels.yaml": "labels:\n  web: [unclosed\n" });
-    const r = await lab(["--repo", repo, "get", "labels"]);
+    const r = await lab(["--repo", repo, "validate"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^labels\.yaml:\d+:\d+: error LAB001 /);
+    expect(r.stdout).toMatch(/^labels\.yaml:\d+:\d+: error LAB001 /);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });

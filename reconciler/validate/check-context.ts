@@ -11,6 +11,8 @@ export interface ReportOptions {
   related?: SourcePos[];
   /** A position outside the config (Puppet code); the pointer is then only informative. */
   at?: SourcePos;
+  /** The name the diagnostic is about, when it says a name is not defined. */
+  name?: string;
 }
 
 export interface CheckContext {
@@ -89,6 +91,7 @@ export function createContext(
         message,
         ...(options.fix ? { fix: options.fix } : {}),
         ...(options.related ? { related: options.related } : {}),
+        ...(options.name !== undefined ? { name: options.name } : {}),
       });
     },
   };

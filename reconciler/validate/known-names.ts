@@ -64,6 +64,7 @@ function checkEnvironments(ctx: CheckContext): void {
       at,
       `unknown environment "${name}"${hintFor(close)}; ${from} ${listNames(known)}`,
       {
+        name,
         fix: close[0]
           ? `replace "${name}" with "${close[0]}"`
           : `declare it under lab.environments (lab env -> Puppet env), e.g. ${name}: ${puppetName(name)}`,

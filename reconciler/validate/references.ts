@@ -47,6 +47,7 @@ function checkNames(
     ctx.report(what.code, at, unknownName(what.kind, name, known), {
       severity: what.code === "LAB200" ? "warning" : "error",
       fix: fixFor(what.code, name, known),
+      name,
     });
   }
 }
@@ -178,7 +179,7 @@ function checkPuppetSecrets(ctx: CheckContext, known: Known): void {
         "LAB203",
         "",
         `class ${className} reads unknown secret "${use.path}"${didYouMean(use.path, known.secrets)}; add it under secrets: (known secrets: ${listNames(known.secrets) || "none"})`,
-        { at: use.pos, fix: `add secrets: { ${use.path}: { type: static } }` },
+        { at: use.pos, fix: `add secrets: { ${use.path}: { type: static } }`, name: use.path },
       );
     }
   }
