@@ -9,8 +9,21 @@ export interface CheckDef {
   for: string;
   /** PromQL; `LAB_SELECTOR` stands for the label matchers that pick the check's servers. */
   expr: string;
-  /** The Naemon command, where the check has one. `$ARG1$` is the port for `tcp_port`. */
-  naemon?: { command: string; line: string };
+  /** How Naemon runs the check, where it can (renderers/naemon/README.md). */
+  naemon?: NaemonCheck;
+}
+
+/** A Naemon command run once per port: `$ARG1$` in its line is the port. */
+export interface NaemonCommand {
+  command: string;
+  line: string;
+}
+
+export interface NaemonCheck extends NaemonCommand {
+  /** The port a check declared by name is run on when no declared port brings it. */
+  port?: number;
+  /** Ports that speak TLS from the first byte, and the command that checks them. */
+  tls?: NaemonCommand & { ports: number[] };
 }
 
 /** The check a declared port without a specific check gets (with the port as argument). */

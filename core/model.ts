@@ -5,6 +5,7 @@
 import type { Diagnostic, SourcePos } from "./diagnostics.js";
 import type {
   Alert,
+  Contact,
   Exclude,
   Group,
   LabConfig,
@@ -16,7 +17,19 @@ import type {
   Target,
 } from "../schemas/types.js";
 
-export type { Alert, Exclude, Group, LabConfig, Label, Provider, SecretMeta, Server, Size, Target };
+export type {
+  Alert,
+  Contact,
+  Exclude,
+  Group,
+  LabConfig,
+  Label,
+  Provider,
+  SecretMeta,
+  Server,
+  Size,
+  Target,
+};
 
 /** Maps a JSON pointer into the merged config back to the YAML that produced it. */
 export interface SourceMap {
@@ -213,6 +226,8 @@ export interface Settings {
   prices: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Per provider, lab region -> the provider's region name. */
   regions: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** lab.contacts, keys sorted at every level; absent when the repo declares none. */
+  contacts?: Readonly<Record<string, Contact>>;
 }
 
 /** Everything sorted by name: byte-identical output depends on it. */

@@ -100,6 +100,12 @@ export interface LabSettings {
   };
   default_branch?: string;
   /**
+   * Who monitoring notifies: contact name -> how to reach them. Every contact is in the `lab-admins` contact group that every Naemon host and service notifies. Default: one contact, `admin`, at root@localhost.
+   */
+  contacts?: {
+    [k: string]: Contact | undefined;
+  };
+  /**
    * Monthly price estimates per provider and instance type, overriding the built-in list.
    */
   prices?: {
@@ -119,6 +125,22 @@ export interface LabSettings {
         }
       | undefined;
   };
+}
+export interface Contact {
+  /**
+   * Where notifications are mailed.
+   */
+  email: string;
+  /**
+   * A readable name (default: the contact's name).
+   */
+  alias?: string;
+  /**
+   * What the contact is told about (default: every state but flapping). Host states: down, unreachable; service states: warning, unknown, critical; recovery: the end of a problem state listed here; flapping. An empty list mutes the contact.
+   */
+  notify?: (
+    "down" | "unreachable" | "warning" | "unknown" | "critical" | "recovery" | "flapping"
+  )[];
 }
 /**
  * Section `labels`: what a label brings to every server that carries it.

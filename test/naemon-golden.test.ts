@@ -32,7 +32,39 @@ describe("naemon renderer on examples/infra-repo", () => {
     expect(carriers).toEqual(["ns-1"]);
     expect(changedPaths(before, after)).toEqual(["naemon/hosts/ns-1.cfg"]);
     const ns1 = after.find((a) => a.path === "naemon/hosts/ns-1.cfg")!;
-    expect(ns1.content).toContain("  service_description           ssh_check\n");
+    expect(ns1.content).toContain("  service_description           ssh_check 22\n");
+    expect(ns1.content).toContain("  check_command                 check_ssh!22\n");
+  });
+
+  it("a second port of one check adds a service to that label's servers only", async () => {
+    const model = await modelOf(dirSource(EXAMPLE));
+    const before = render(model);
+    const dir = editedCopy(
+      "labels/roles.yaml",
+      ["labels", "mailserver", "ports"],
+      [25, 143, 587, 993],
+    );
+    const after = render(await modelOf(dirSource(dir)));
+    const carriers = model.labels.find((l) => l.name === "mailserver")?.servers ?? [];
+    expect(carriers.length).toBeGreaterThan(0);
+    expect(changedPaths(before, after)).toEqual(carriers.map((s) => `naemon/hosts/${s}.cfg`));
+    for (const server of carriers) {
+      const file = after.find((a) => a.path === `naemon/hosts/${server}.cfg`)!.content;
+      const old = before.find((a) => a.path === `naemon/hosts/${server}.cfg`)!.content;
+      const services = (text: string) =>
+        [...text.matchAll(/service_description\s+(.+)\n/g)].map((m) => m[1]);
+      expect(services(file)).toEqual([...services(old), "imap_connect 143"].sort());
+      expect(file).toContain("  check_command                 check_imap!143\n");
+    }
+  });
+
+  it("a contact's new address rewrites contacts.cfg only", async () => {
+    const before = render(await modelOf(dirSource(EXAMPLE)));
+    const dir = editedCopy("lab.yaml", ["lab", "contacts", "ops", "email"], "noc@acme.example");
+    const after = render(await modelOf(dirSource(dir)));
+    expect(changedPaths(before, after)).toEqual(["naemon/contacts.cfg"]);
+    const contacts = after.find((a) => a.path === "naemon/contacts.cfg")!;
+    expect(contacts.content).toContain("  email                         noc@acme.example\n");
   });
 
   it("a new description on one label rewrites the hostgroups file only", async () => {

@@ -1,5 +1,6 @@
 /** Repo settings (section `lab`) with every default filled in. */
-import type { LabConfig, Settings } from "../../core/model.js";
+import type { Contact, LabConfig, Settings } from "../../core/model.js";
+import { sortedDeep } from "../../core/sorted-deep.js";
 
 /** The known environments of a repo whose `lab.environments` declares none (lab env -> Puppet env). */
 export const DEFAULT_ENVIRONMENTS: Readonly<Record<string, string>> = {
@@ -53,5 +54,6 @@ export function resolveSettings(lab: LabConfig["lab"]): Settings {
     ignore: Array.isArray(own.ignore) ? own.ignore.filter((g) => typeof g === "string") : [],
     prices: sortedTables(own.prices, (n): n is number => typeof n === "number"),
     regions: sortedTables(own.regions, (r): r is string => typeof r === "string"),
+    ...(own.contacts ? { contacts: sortedDeep(own.contacts as Record<string, Contact>) } : {}),
   };
 }

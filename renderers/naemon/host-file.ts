@@ -31,6 +31,7 @@ function serviceObject(host: string, service: NaemonService): string {
     ["check_command", service.checkCommand],
     ["notes", service.summary],
     ["_LAB_CHECK", service.check],
+    ["_LAB_PORT", service.port],
     ["_LAB_FROM", service.from.join(", ")],
   ]);
 }

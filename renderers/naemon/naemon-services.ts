@@ -1,20 +1,21 @@
-/** Which Naemon services a server gets: the checks it has that carry a Naemon command. */
-import {
-  CHECKS,
-  GENERIC_PORT_CHECK,
-  checkForPort,
-  type CheckDef,
-} from "../../core/check-catalog.js";
+/**
+ * Which Naemon services a server gets: one per port-bound check and port, so every declared port
+ * is checked on its own (`smtp_connect 25`, `smtp_connect 587`).
+ */
+import { CHECKS, checkForPort, type CheckDef, type NaemonCheck } from "../../core/check-catalog.js";
 import { cmp } from "../../core/diagnostics.js";
-import type { From, ResolvedServer } from "../../core/model.js";
+import type { From, ResolvedAlertRef, ResolvedServer } from "../../core/model.js";
 
 export type Severity = CheckDef["severity"];
 
 export interface NaemonService {
-  /** Unique per host: the check name, `tcp_port <port>` for the generic port check. */
+  /** `<check> <port>`: unique per host, and the same whether the port was declared or defaulted. */
   description: string;
   check: string;
-  /** `command` or `command!arg`. */
+  port: number;
+  /** Whether the port speaks TLS from the first byte (993), so the TLS command checks it. */
+  tls: boolean;
+  /** `command!port`. */
   checkCommand: string;
   severity: Severity;
   summary: string;
@@ -28,68 +29,83 @@ export function formatFrom(from: From): string {
   return from.via === undefined ? base : `${base} via ${from.via}`;
 }
 
+type NaemonDef = CheckDef & { naemon: NaemonCheck };
+
 interface Pending {
-  def: CheckDef & { naemon: NonNullable<CheckDef["naemon"]> };
-  port: number | null;
+  def: NaemonDef;
+  port: number;
   from: Set<string>;
 }
 
-function naemonCheck(name: string): Pending["def"] | null {
+function naemonCheck(name: string): NaemonDef | null {
   const def = CHECKS.get(name);
-  return def?.naemon ? (def as Pending["def"]) : null;
+  return def?.naemon ? (def as NaemonDef) : null;
 }
 
-function add(pending: Map<string, Pending>, key: string, entry: Omit<Pending, "from">): Pending {
+function add(pending: Map<string, Pending>, def: NaemonDef, port: number): Pending {
+  const key = `${def.name} ${port}`;
   let found = pending.get(key);
   if (!found) {
-    found = { ...entry, from: new Set() };
+    found = { def, port, from: new Set() };
     pending.set(key, found);
   }
   return found;
 }
 
+/** Where a check comes from other than the declared ports (a label's `alerts:`, a class …). */
+function namedFrom(alert: ResolvedAlertRef, portRules: ReadonlySet<string>): From[] {
+  return alert.from.filter((f) => !(f.kind === "auto" && portRules.has(f.name)));
+}
+
 /**
- * The server's Naemon services, sorted by check name then port. Checks come from its alert
- * references (declared by labels or auto-generated) and from its declared ports: a port with a
- * specific check (25 → smtp_connect) gets that check once, any other port gets its own
- * `tcp_port` service with the port as `$ARG1$`. Checks without a Naemon command (PromQL only)
- * and user alerts are Prometheus's business and give no service.
+ * The server's Naemon services, sorted by check name then port. Every declared port whose check
+ * (catalog `ports`, else the generic `tcp_port`) has a Naemon command gets a service that checks
+ * that port. A check the server has for another reason (a label's `alerts:`, a class) adds its
+ * reasons to the services of its ports, or, when no declared port brings it, gets one service on
+ * the protocol's default port (none for `tcp_port`, which has no default). Checks without a
+ * Naemon command (PromQL only) and user alerts are Prometheus's business and give no service.
  */
 export function naemonServices(server: ResolvedServer): NaemonService[] {
   const pending = new Map<string, Pending>();
-  for (const alert of server.alerts) {
-    if (alert.kind !== "check" || alert.name === GENERIC_PORT_CHECK) continue;
-    const def = naemonCheck(alert.name);
-    if (!def) continue;
-    const entry = add(pending, def.name, { def, port: null });
-    for (const from of alert.from) entry.from.add(formatFrom(from));
-  }
+  const byCheck = new Map<string, Pending[]>();
   for (const { port, from } of server.ports) {
-    const name = checkForPort(port);
-    const def = naemonCheck(name);
+    const def = naemonCheck(checkForPort(port));
     if (!def) continue;
-    const generic = name === GENERIC_PORT_CHECK;
-    const entry = add(pending, generic ? `${name} ${port}` : name, {
-      def,
-      port: generic ? port : null,
-    });
+    const entry = add(pending, def, port);
     entry.from.add(`port ${port}`);
-    if (generic) for (const f of from) entry.from.add(formatFrom(f));
+    for (const f of from) entry.from.add(formatFrom(f));
+    const ofCheck = byCheck.get(def.name);
+    if (ofCheck) ofCheck.push(entry);
+    else byCheck.set(def.name, [entry]);
+  }
+  const portRules = new Set(server.ports.map((p) => `port ${p.port}`));
+  for (const alert of server.alerts) {
+    if (alert.kind !== "check") continue;
+    const def = naemonCheck(alert.name);
+    const named = namedFrom(alert, portRules);
+    if (!def || named.length === 0) continue;
+    const defaultPort = def.naemon.port;
+    const entries =
+      byCheck.get(def.name) ?? (defaultPort === undefined ? [] : [add(pending, def, defaultPort)]);
+    for (const entry of entries) for (const f of named) entry.from.add(formatFrom(f));
   }
   return [...pending.values()].sort(compareEntries).map(toService);
 }
 
 function compareEntries(a: Pending, b: Pending): number {
-  return cmp(a.def.name, b.def.name) || (a.port ?? 0) - (b.port ?? 0);
+  return cmp(a.def.name, b.def.name) || a.port - b.port;
 }
 
 function toService({ def, port, from }: Pending): NaemonService {
+  const tls = def.naemon.tls?.ports.includes(port) ? def.naemon.tls : undefined;
   return {
-    description: port === null ? def.name : `${def.name} ${port}`,
+    description: `${def.name} ${port}`,
     check: def.name,
-    checkCommand: port === null ? def.naemon.command : `${def.naemon.command}!${port}`,
+    port,
+    tls: tls !== undefined,
+    checkCommand: `${(tls ?? def.naemon).command}!${port}`,
     severity: def.severity,
-    summary: port === null ? def.summary : `${def.summary} (port ${port})`,
+    summary: `${def.summary} (port ${port}${tls ? ", TLS" : ""})`,
     from: [...from].sort(cmp),
   };
 }

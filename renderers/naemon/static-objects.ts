@@ -1,7 +1,6 @@
 /**
- * The objects every rendered tree needs whatever the model holds: commands, templates, the
- * time period, the contact and contact group. They never depend on the model, so a change to the
- * config never rewrites them.
+ * The objects every rendered tree needs whatever the model holds: commands, templates and the
+ * time period. They never depend on the model, so a change to the config never rewrites them.
  */
 import { CHECKS } from "../../core/check-catalog.js";
 import { cmp } from "../../core/diagnostics.js";
@@ -11,7 +10,6 @@ import { defineObject, objectFile } from "./define-object.js";
 /** Names of the shared objects. Prefixed so they do not clash with a stock Naemon config. */
 export const NAMES = {
   timeperiod: "lab-24x7",
-  contact: "lab-admin",
   contactgroup: "lab-admins",
   hostTemplate: "lab-host",
   serviceTemplate: "lab-service",
@@ -50,8 +48,9 @@ export function renderCommands(): string {
     [NAMES.notifyHost, NOTIFY_HOST],
     [NAMES.notifyService, NOTIFY_SERVICE],
   ]);
-  for (const check of CHECKS.values()) {
-    if (check.naemon) lines.set(check.naemon.command, check.naemon.line);
+  for (const { naemon } of CHECKS.values()) {
+    if (naemon) lines.set(naemon.command, naemon.line);
+    if (naemon?.tls) lines.set(naemon.tls.command, naemon.tls.line);
   }
   const names = [...lines.keys()].sort(cmp);
   return objectFile(
@@ -68,28 +67,6 @@ export function renderTimeperiods(): string {
       ["timeperiod_name", NAMES.timeperiod],
       ["alias", "24 hours a day, 7 days a week"],
       ...days.map((day) => [day, "00:00-24:00"] as const),
-    ]),
-  ]);
-}
-
-/** The contact notifications go to, and its group. */
-export function renderContacts(): string {
-  return objectFile("Contacts.", [
-    defineObject("contact", [
-      ["contact_name", NAMES.contact],
-      ["alias", "lab administrators"],
-      ["email", "root@localhost"],
-      ["host_notification_period", NAMES.timeperiod],
-      ["service_notification_period", NAMES.timeperiod],
-      ["host_notification_options", "d,u,r"],
-      ["service_notification_options", "w,u,c,r"],
-      ["host_notification_commands", NAMES.notifyHost],
-      ["service_notification_commands", NAMES.notifyService],
-    ]),
-    defineObject("contactgroup", [
-      ["contactgroup_name", NAMES.contactgroup],
-      ["alias", "lab administrators"],
-      ["members", NAMES.contact],
     ]),
   ]);
 }
