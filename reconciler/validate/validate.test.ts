@@ -108,6 +108,7 @@ describe("validate: references", () => {
         message:
           'class web reads unknown secret "tls/key"; add it under secrets: (known secrets: tls/cert)',
         fix: "add secrets: { tls/key: { type: static } }",
+        name: "tls/key",
       },
     ]);
   });
