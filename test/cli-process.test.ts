@@ -140,3 +140,34 @@ describe("an output path that cannot be written", () => {
     }
   });
 });
+
+describe("a checkout that is not ready", () => {
+  it("unbuilt: says to run npm run build, exit 1, no stack trace", () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "bin"));
+    cpSync(BIN, join(dir, "bin", "lab.js"));
+    const r = spawnSync(process.execPath, [join(dir, "bin", "lab.js"), "--version"], {
+      encoding: "utf8",
+    });
+    expect([r.status, r.stdout, r.stderr]).toEqual([
+      1,
+      "",
+      `error: lab is not built: run "npm run build" in ${dir}\n`,
+    ]);
+  });
+
+  it("without its npm packages: says to run npm ci, exit 1, no stack trace", () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, "bin"));
+    cpSync(BIN, join(dir, "bin", "lab.js"));
+    cpSync(join(ROOT, "dist"), join(dir, "dist"), { recursive: true });
+    const r = spawnSync(process.execPath, [join(dir, "bin", "lab.js"), "--version"], {
+      encoding: "utf8",
+    });
+    expect([r.status, r.stdout, r.stderr]).toEqual([
+      1,
+      "",
+      `error: lab's npm packages are not installed: run "npm ci" in ${dir}\n`,
+    ]);
+  });
+});
