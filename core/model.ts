@@ -46,9 +46,26 @@ export interface PuppetSecretUse {
   pos: SourcePos;
 }
 
-/** Classes defined under puppet/ and the secrets each reads. */
+/** A parameter of a class defined under puppet/: `Type $name = default`. */
+export interface PuppetClassParam {
+  name: string;
+  /** The data type as written, or null when the parameter has none. */
+  type: string | null;
+  /** Without a default, Puppet requires a value (whatever the type). */
+  hasDefault: boolean;
+  pos: SourcePos;
+}
+
+export interface PuppetClass {
+  pos: SourcePos;
+  secrets: readonly PuppetSecretUse[];
+  /** Its parameters ([] for a class without a list); null when the list could not be read. */
+  params?: readonly PuppetClassParam[] | null;
+}
+
+/** Classes defined under puppet/, the secrets each reads, and their parameters. */
 export interface PuppetIndex {
-  classes: Readonly<Record<string, { pos: SourcePos; secrets: readonly PuppetSecretUse[] }>>;
+  classes: Readonly<Record<string, PuppetClass>>;
 }
 
 /**

@@ -3,6 +3,7 @@ import { compareDiagnostics, type Diagnostic } from "../../core/diagnostics.js";
 import type { LoadedRepo } from "../../core/model.js";
 import { checkAlertRules } from "./alert-rules.js";
 import { checkCertnames } from "./certnames.js";
+import { checkClassParams } from "./class-params.js";
 import { createContext } from "./check-context.js";
 import { checkCycles } from "./cycles.js";
 import { checkKnownNames } from "./known-names.js";
@@ -26,6 +27,7 @@ export function validate(repo: LoadedRepo): Diagnostic[] {
   checkReferences(context);
   checkKnownNames(context);
   checkCertnames(context);
+  checkClassParams(context);
   checkCycles(context);
   checkAlertRules(context);
   checkProviderNeeds(context);
