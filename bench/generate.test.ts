@@ -40,7 +40,7 @@ function depth(groups: Record<string, GroupDoc>): number {
 }
 
 describe("scaleFor", () => {
-  it("is DESIGN.md §7's 10k repo, scaled proportionally", () => {
+  it("is the budget's 10k repo, scaled proportionally", () => {
     expect(scaleFor(10_000)).toEqual({ servers: 10_000, labels: 1000, groups: 300, alerts: 2000 });
     expect(scaleFor(1000)).toEqual({ servers: 1000, labels: 100, groups: 30, alerts: 200 });
     expect(scaleFor(50_000)).toEqual({

@@ -23,7 +23,7 @@ export interface GenerateSummary extends GenerateOptions {
   bytes: number;
 }
 
-/** DESIGN.md §7's scale (10k servers: 1,000 labels, 300 groups, 2,000 alerts), proportionally. */
+/** The performance budget's scale (bench/README.md) (10k servers: 1,000 labels, 300 groups, 2,000 alerts), proportionally. */
 export function scaleFor(servers: number): Omit<GenerateOptions, "seed"> {
   return {
     servers,

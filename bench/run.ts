@@ -18,7 +18,7 @@ import { formatCount, formatMs, summarize, table } from "./stats.js";
 
 const run = promisify(execFile);
 
-/** DESIGN.md §7: 10,000 servers, load+validate+resolve+render under 2 s and 400 MB. */
+/** The performance budget (bench/README.md): 10,000 servers, load+validate+resolve+render under 2 s and 400 MB. */
 const BUDGET = { servers: 10_000, ms: 2000, rssMB: 400 };
 
 interface Options {
@@ -156,7 +156,7 @@ function notes(result: SizeResult): string[] {
   if (result.repo.servers === BUDGET.servers && total) {
     const ok = total.median < BUDGET.ms && total.maxRssMB < BUDGET.rssMB;
     lines.push(
-      `budget (DESIGN.md §7, total): ${formatMs(total.median)} of ${formatMs(BUDGET.ms)}, ` +
+      `budget (total): ${formatMs(total.median)} of ${formatMs(BUDGET.ms)}, ` +
         `${mb(total.maxRssMB)} of ${mb(BUDGET.rssMB)} peak RSS — ${ok ? "within" : "OVER"}`,
     );
   }

@@ -119,7 +119,7 @@ const render: Stage<ResolvedModel> = {
 const total: Stage<string> = {
   name: "total",
   description:
-    "checkRepo (load + validate + resolve) then render, in one go: DESIGN.md §7's budget",
+    "checkRepo (load + validate + resolve) then render, in one go: the figure the budget is about",
   prepare: (dir) => Promise.resolve(dir),
   run: async (dir) => renderEach(await checkClean(dir)),
 };

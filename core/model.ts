@@ -99,7 +99,7 @@ export interface LoadedRepo {
   unloaded: readonly UnloadedPart[];
 }
 
-/** A selector, as groups, alert targets and the CLI flags build it (DESIGN.md §2). */
+/** A selector, as groups, alert targets and the CLI flags build it (docs/targeting.md). */
 export interface Selector extends Target {
   exclude?: Exclude;
 }

@@ -1,4 +1,4 @@
-/** Targeting semantics (DESIGN.md §2): criteria, sources, exclude, nesting — with provenance. */
+/** Targeting semantics (docs/targeting.md): criteria, sources, exclude, nesting — with provenance. */
 import { describe, expect, it } from "vitest";
 import { NotFoundError } from "../core/errors.js";
 import type { From } from "../core/model.js";

@@ -1,5 +1,5 @@
 /**
- * Selector evaluation (DESIGN.md §2), the one implementation behind groups, alert targets, the
+ * Selector evaluation (docs/targeting.md), the one implementation behind groups, alert targets, the
  * CLI's selector flags and `explain`: (servers matching the criteria) ∪ members of the listed
  * groups ∪ the listed servers, minus `exclude`, applied last.
  */

@@ -1,4 +1,4 @@
-/** Resolution: who gets what, with provenance (DESIGN.md §2). Pure and synchronous. */
+/** Resolution: who gets what, with provenance (docs/targeting.md). Pure and synchronous. */
 import { compareDiagnostics, type Diagnosed, type Diagnostic } from "../../core/diagnostics.js";
 import { escapeToken } from "../../core/json-pointer.js";
 import type {
