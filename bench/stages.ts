@@ -3,10 +3,13 @@
  * `render` and `total` call the reconciler's render stage once per registered renderer, so a new
  * renderer is timed with no change here; a new stage is one entry in STAGES.
  */
-import { readFile, readdir } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { dirSource } from "../adapters/fs/dir-source.js";
+import { readTreeState } from "../adapters/output/tree-state.js";
+import { writeTree } from "../adapters/output/tree-write.js";
 import { hasErrors } from "../core/diagnostics.js";
 import type { LoadedRepo, ResolvedModel } from "../core/model.js";
 import { RENDERER_NAMES } from "../core/renderer.js";
@@ -14,6 +17,7 @@ import { checkRepo } from "../reconciler/check-repo.js";
 import { loadRepo } from "../reconciler/load/load-repo.js";
 import { renderAll } from "../reconciler/render.js";
 import { resolve } from "../reconciler/resolve/resolve.js";
+import { diffTree, hasChanges } from "../reconciler/tree-diff.js";
 import { validate } from "../reconciler/validate/validate.js";
 
 export interface Stage<I> {
@@ -124,6 +128,54 @@ const total: Stage<string> = {
   run: async (dir) => renderEach(await checkClean(dir)),
 };
 
+/**
+ * What `lab render` does, in process: check, render, read the tree's state, diff by hash, and
+ * write when something changed. Parts: pipeline (check + render), state, write.
+ */
+async function renderInto(dir: string, out: string): Promise<Parts & { written: boolean }> {
+  const t0 = performance.now();
+  const model = await checkClean(dir);
+  const artifacts = renderAll(model).value.map((a) => ({ ...a }));
+  const t1 = performance.now();
+  const state = await readTreeState(out);
+  const diff = diffTree(state.hashes, artifacts, () => true);
+  const t2 = performance.now();
+  const written = hasChanges(diff);
+  if (written)
+    await writeTree(out, artifacts, state, diff, { owned: () => true, scope: { kind: "full" } });
+  const t3 = performance.now();
+  return { parts: { pipeline: t1 - t0, state: t2 - t1, write: t3 - t2 }, written };
+}
+
+const writeCold: Stage<string> = {
+  name: "write",
+  description: "lab render into an empty folder: check, render, diff, write the whole tree",
+  prepare: (dir) => Promise.resolve(dir),
+  run: async (dir) => {
+    const parent = await mkdtemp(join(tmpdir(), "lab-bench-out-"));
+    try {
+      return await renderInto(dir, join(parent, "rendered"));
+    } finally {
+      await rm(parent, { recursive: true, force: true });
+    }
+  },
+};
+
+const writeAgain: Stage<{ dir: string; out: string }> = {
+  name: "rewrite",
+  description: "lab render again with nothing changed: check, render, hashes decide, no write",
+  async prepare(dir) {
+    const out = join(await mkdtemp(join(tmpdir(), "lab-bench-out-")), "rendered");
+    await renderInto(dir, out);
+    return { dir, out };
+  },
+  run: async ({ dir, out }) => {
+    const result = await renderInto(dir, out);
+    if (result.written) throw new Error("a render with nothing changed wrote the tree");
+    return result;
+  },
+};
+
 export const STAGES: ReadonlyMap<string, Stage<unknown>> = new Map<string, Stage<unknown>>([
   ["parse", parse],
   ["load", load],
@@ -131,6 +183,8 @@ export const STAGES: ReadonlyMap<string, Stage<unknown>> = new Map<string, Stage
   ["resolve", resolveStage],
   ["render", render],
   ["total", total],
+  ["write", writeCold],
+  ["rewrite", writeAgain],
 ]);
 
 /** The order stages run and print in. */
