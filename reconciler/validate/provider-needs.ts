@@ -5,36 +5,38 @@
  * provider (an error where lab creates the server, else a warning), and an xcpng mapping that
  * gives cores, memory and disk (itself or through the size's abstract shape).
  */
-import { cmp } from "../../core/diagnostics.js";
+import { cmp, type SourcePos } from "../../core/diagnostics.js";
 import type { Settings } from "../../core/model.js";
 import { awsRegionOf } from "../../renderers/pulumi/aws-region.js";
 import { xcpngShape } from "../../renderers/pulumi/size-shapes.js";
 import { PULUMI_PROVIDERS } from "../../renderers/pulumi/stack-config.js";
 import { resolveSettings } from "../resolve/settings.js";
-import { uniqueStrings } from "../resolve/universe.js";
 import { child, entriesOf, isRecord, type CheckContext, type Json } from "./check-context.js";
 import { listNames } from "./describe.js";
 
-/** The size a server gets and where that was said. */
+/** The size a server gets, and the label that gave it (null: the server's own `size`). */
 interface SizeChoice {
   size: string;
-  /** The label that gave it; null for the server's own `size`. */
   label: string | null;
-  /** The `size` value that chose it. */
-  pointer: string;
 }
 
 /** "unknown": the schema or a reference already reported what decides the size. */
 type Choice = SizeChoice | "none" | "unknown";
 
+/** What a size is for a provider; "skip" when the size failed the schema or is unknown. */
+type Mapping = "mapped" | "unmapped" | "incomplete" | "skip";
+
 interface Needs {
   ctx: CheckContext;
   sizes: Readonly<Record<string, Json>>;
-  labels: Readonly<Record<string, Json>>;
+  /** label -> its size; null when the schema flagged it. Labels without a size are absent. */
+  labelSizes: ReadonlyMap<string, string | null>;
   /** lab.regions; null when it failed the schema (nothing is said about regions then). */
   regions: Settings["regions"] | null;
   /** The regions lab.regions declares for any provider. */
   declaredRegions: ReadonlySet<string>;
+  /** `provider size` -> what the size is for the provider (each worked out once). */
+  mappings: Map<string, Mapping>;
   /** xcpng sizes missing cores, memory or disk -> the servers using them, and how they chose it. */
   incomplete: Map<string, { server: string; pointer: string }[]>;
 }
@@ -47,68 +49,104 @@ function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined 
   return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
-function sizeChoice(n: Needs, name: string, server: Json): Choice {
-  const at = child("/servers", name);
-  if (server.size !== undefined) {
-    if (typeof server.size !== "string") return "unknown";
-    return { size: server.size, label: null, pointer: child(at, "size") };
+function labelSizes(ctx: CheckContext): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  for (const [label, spec] of entriesOf(ctx.repo.config.labels)) {
+    if (spec.size === undefined) continue;
+    const ok = typeof spec.size === "string" && ctx.ok(child("/labels", label, "size"));
+    out.set(label, ok ? (spec.size as string) : null);
   }
-  for (const label of uniqueStrings(server.labels as unknown[] | undefined)) {
-    const size = own(n.labels, label)?.size;
+  return out;
+}
+
+/** The server's own size, else the first of its labels' sizes (as resolve picks it). */
+function sizeChoice(n: Needs, server: Json): Choice {
+  if (server.size !== undefined) {
+    return typeof server.size === "string" ? { size: server.size, label: null } : "unknown";
+  }
+  const labels: unknown = server.labels;
+  if (!Array.isArray(labels)) return "none";
+  for (const label of labels) {
+    if (typeof label !== "string") continue;
+    const size = n.labelSizes.get(label);
     if (size === undefined) continue;
-    const pointer = child("/labels", label, "size");
-    if (typeof size !== "string" || !n.ctx.ok(pointer)) return "unknown";
-    return { size, label, pointer };
+    return size === null ? "unknown" : { size, label };
   }
   return "none";
 }
 
-function noSize(n: Needs, name: string, provider: string): void {
+/** The `size` value that chose the size. */
+function choicePointer(at: string, choice: SizeChoice): string {
+  return choice.label === null ? child(at, "size") : child("/labels", choice.label, "size");
+}
+
+function noSize(n: Needs, at: string, name: string, provider: string): void {
   const known = listNames(Object.keys(n.sizes)) || "none defined";
   n.ctx.report(
     "LAB207",
-    child("/servers", name),
+    at,
     `${provider} server "${name}" has no size, so there is nothing to create (known sizes: ${known})`,
     { fix: "set `size:` on the server or on one of its labels" },
   );
 }
 
-function noMapping(n: Needs, name: string, provider: string, choice: SizeChoice): void {
+/** Where a size from a label was chosen and where it is defined. */
+function labelRelated(n: Needs, at: string, choice: SizeChoice): SourcePos[] {
+  const sources = n.ctx.repo.sources;
+  return [sources.locate(choicePointer(at, choice)), sources.locate(child("/sizes", choice.size))];
+}
+
+function noMapping(n: Needs, at: string, name: string, provider: string, choice: SizeChoice): void {
   const spec = own(n.sizes, choice.size);
   const mapped = isRecord(spec?.providers) ? Object.keys(spec.providers) : [];
   const has = mapped.length > 0 ? `it maps ${listNames(mapped)}` : "it maps no provider";
   const from = choice.label === null ? "" : ` (from label ${choice.label})`;
   const fix = `add sizes.${choice.size}.providers.${provider}`;
-  const sources = n.ctx.repo.sources;
+  const severity = creates(provider) ? "error" : "warning";
   n.ctx.report(
     "LAB206",
-    choice.label === null ? choice.pointer : child("/servers", name),
+    choice.label === null ? child(at, "size") : at,
     `size "${choice.size}"${from} has no mapping for provider "${provider}" (${has})` +
       (creates(provider) ? `, so lab cannot create ${name}` : ""),
-    {
-      severity: creates(provider) ? "error" : "warning",
-      fix: choice.label === null ? fix : `${fix}, or set \`size:\` on ${name}`,
-      ...(choice.label === null
-        ? {}
-        : {
-            related: [sources.locate(choice.pointer), sources.locate(child("/sizes", choice.size))],
-          }),
-    },
+    choice.label === null
+      ? { severity, fix }
+      : {
+          severity,
+          fix: `${fix}, or set \`size:\` on ${name}`,
+          related: labelRelated(n, at, choice),
+        },
   );
 }
 
-/** The size's mapping for the provider: missing (reported now) or incomplete (collected). */
-function checkMapping(n: Needs, name: string, provider: string, choice: SizeChoice): void {
-  const spec = own(n.sizes, choice.size);
-  if (spec === undefined || !n.ctx.ok(child("/sizes", choice.size))) return;
+function mappingOf(n: Needs, provider: string, size: string): Mapping {
+  const spec = own(n.sizes, size);
+  if (spec === undefined || !n.ctx.ok(child("/sizes", size))) return "skip";
   const mapping = isRecord(spec.providers) ? own(spec.providers, provider) : undefined;
-  if (mapping === undefined) return noMapping(n, name, provider, choice);
-  if (provider !== "xcpng") return;
+  if (mapping === undefined) return "unmapped";
+  if (provider !== "xcpng") return "mapped";
   const shape = xcpngShape(spec);
   const complete = shape?.cores !== undefined && shape.memory_mb !== undefined;
-  if (complete && shape.disk_gb !== undefined) return;
+  return complete && shape.disk_gb !== undefined ? "mapped" : "incomplete";
+}
+
+/** The size's mapping for the provider: missing (reported now) or incomplete (collected). */
+function checkMapping(
+  n: Needs,
+  at: string,
+  name: string,
+  provider: string,
+  choice: SizeChoice,
+): void {
+  const key = `${provider} ${choice.size}`;
+  let mapping = n.mappings.get(key);
+  if (mapping === undefined) {
+    mapping = mappingOf(n, provider, choice.size);
+    n.mappings.set(key, mapping);
+  }
+  if (mapping === "unmapped") noMapping(n, at, name, provider, choice);
+  if (mapping !== "incomplete") return;
   const users = n.incomplete.get(choice.size) ?? [];
-  users.push({ server: name, pointer: choice.pointer });
+  users.push({ server: name, pointer: choicePointer(at, choice) });
   n.incomplete.set(choice.size, users);
 }
 
@@ -140,8 +178,13 @@ function reportIncomplete(
   );
 }
 
-function checkImageAndRegion(n: Needs, name: string, provider: string, server: Json): void {
-  const at = child("/servers", name);
+function checkImageAndRegion(
+  n: Needs,
+  at: string,
+  name: string,
+  provider: string,
+  server: Json,
+): void {
   if (server.image === undefined) {
     const aws = provider === "aws";
     n.ctx.report(
@@ -185,11 +228,12 @@ function checkImageAndRegion(n: Needs, name: string, provider: string, server: J
 /** A server the schema found something wrong in is left alone: that comes first. */
 function checkServer(n: Needs, name: string, server: Json): void {
   const provider = server.provider;
-  if (typeof provider !== "string" || !n.ctx.ok(child("/servers", name))) return;
-  const choice = sizeChoice(n, name, server);
-  if (choice === "none" && creates(provider)) noSize(n, name, provider);
-  if (typeof choice === "object") checkMapping(n, name, provider, choice);
-  if (creates(provider)) checkImageAndRegion(n, name, provider, server);
+  const at = child("/servers", name);
+  if (typeof provider !== "string" || !n.ctx.ok(at)) return;
+  const choice = sizeChoice(n, server);
+  if (choice === "none" && creates(provider)) noSize(n, at, name, provider);
+  if (typeof choice === "object") checkMapping(n, at, name, provider, choice);
+  if (creates(provider)) checkImageAndRegion(n, at, name, provider, server);
 }
 
 export function checkProviderNeeds(ctx: CheckContext): void {
@@ -198,11 +242,18 @@ export function checkProviderNeeds(ctx: CheckContext): void {
   const n: Needs = {
     ctx,
     sizes: Object.fromEntries(entriesOf(config.sizes)),
-    labels: Object.fromEntries(entriesOf(config.labels)),
+    labelSizes: labelSizes(ctx),
     regions,
     declaredRegions: new Set(Object.values(regions ?? {}).flatMap((t) => Object.keys(t))),
+    mappings: new Map(),
     incomplete: new Map(),
   };
-  for (const [name, server] of entriesOf(config.servers)) checkServer(n, name, server);
+  const servers: unknown = config.servers;
+  if (isRecord(servers)) {
+    for (const name of Object.keys(servers)) {
+      const server = servers[name];
+      if (isRecord(server)) checkServer(n, name, server);
+    }
+  }
   for (const [size, servers] of n.incomplete) reportIncomplete(n, size, servers);
 }
