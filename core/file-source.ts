@@ -7,11 +7,26 @@ export interface FileEntry {
   size: number;
 }
 
-export interface FileSource {
+/** A part of the tree the source could not list or examine: it may hold files lab never saw. */
+export interface UnreadableEntry {
+  /** Relative to the root; "." for the root itself. */
+  path: string;
+  kind: "directory" | "file";
+  /** Why, in a few words (e.g. `permission denied (EACCES)`). */
+  reason: string;
+}
+
+export interface FileListing {
   /** Every regular file under the root (the loader filters), in any order. */
-  list(signal?: AbortSignal): Promise<FileEntry[]>;
-  /** The file's bytes as UTF-8 text. */
-  read(path: string, signal?: AbortSignal): Promise<string>;
+  files: FileEntry[];
+  /** What could not be listed or examined, in any order; the loader reports it. */
+  unreadable: UnreadableEntry[];
+}
+
+export interface FileSource {
+  list(signal?: AbortSignal): Promise<FileListing>;
+  /** The file's bytes as stored; the loader decodes them (config files are UTF-8). */
+  read(path: string, signal?: AbortSignal): Promise<Uint8Array>;
   /** A description for messages, e.g. the directory or `git:<rev>`. */
   readonly description: string;
 }

@@ -10,6 +10,7 @@ import type {
   Group,
   LabConfig,
   Label,
+  PrometheusSettings,
   Provider,
   SecretMeta,
   Server,
@@ -24,6 +25,7 @@ export type {
   Group,
   LabConfig,
   Label,
+  PrometheusSettings,
   Provider,
   SecretMeta,
   Server,
@@ -243,6 +245,8 @@ export interface Settings {
   prices: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Per provider, lab region -> the provider's region name. */
   regions: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** lab.prometheus as written (the Prometheus renderer applies its defaults). */
+  prometheus?: PrometheusSettings;
   /** lab.contacts, keys sorted at every level; absent when the repo declares none. */
   contacts?: Readonly<Record<string, Contact>>;
 }

@@ -99,6 +99,7 @@ export interface LabSettings {
     [k: string]: string | undefined;
   };
   default_branch?: string;
+  prometheus?: PrometheusSettings;
   /**
    * Who monitoring notifies: contact name -> how to reach them. Every contact is in the `lab-admins` contact group that every Naemon host and service notifies. Default: one contact, `admin`, at root@localhost.
    */
@@ -125,6 +126,27 @@ export interface LabSettings {
         }
       | undefined;
   };
+}
+/**
+ * Where Prometheus reaches the exporters that do not run on the servers themselves (renderers/prometheus/README.md).
+ */
+export interface PrometheusSettings {
+  /**
+   * host:port of the blackbox exporter that probes the servers' declared ports. Default: 127.0.0.1:9115.
+   */
+  blackbox_exporter?: string;
+  /**
+   * host:port of lab's own /metrics (node certificate expiry, Puppet run results). Default: 127.0.0.1:9274.
+   */
+  lab_metrics?: string;
+  /**
+   * host:port of the kube-state-metrics of each cluster (node_ready reads it). Default: none.
+   */
+  kube_state_metrics?: string[];
+  /**
+   * A bearer token file Prometheus sends to the kubelets' /metrics (kubelet_healthy). Default: none.
+   */
+  kubelet_token_file?: string;
 }
 export interface Contact {
   /**
@@ -274,6 +296,13 @@ export interface Sizes {
  */
 export interface Size {
   description?: string;
+  /**
+   * Alert thresholds for servers of this size (cpu_threshold, memory_threshold). Default: derived from the abstract shape, keeping one core idle and 1GB of memory free, between 50 and 95; 90 without a shape.
+   */
+  thresholds?: {
+    cpu_percent?: number;
+    memory_percent?: number;
+  };
   abstract?: {
     cores?: number;
     memory?: Memory;

@@ -89,14 +89,15 @@ function shuffled(source: FileSource, seed: number): FileSource {
     description: `${source.description} (shuffled)`,
     read: (path, signal) => source.read(path, signal),
     list: async (signal) => {
-      const files = await source.list(signal);
+      const listing = await source.list(signal);
+      const files = listing.files;
       let state = seed;
       for (let i = files.length - 1; i > 0; i--) {
         state = (state * 1103515245 + 12345) % 2147483648;
         const j = state % (i + 1);
         [files[i], files[j]] = [files[j]!, files[i]!];
       }
-      return files;
+      return listing;
     },
   };
 }

@@ -31,9 +31,11 @@ const CONFLICTS: Record<string, string> = {
   "conflicts/c.yaml": "servers:\n  dup-1: { provider: xcpng }\nbogus: 1\n",
 };
 
-async function readAll(source: FileSource): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  for (const entry of await source.list()) files[entry.path] = await source.read(entry.path);
+async function readAll(source: FileSource): Promise<Record<string, Uint8Array>> {
+  const files: Record<string, Uint8Array> = {};
+  for (const entry of (await source.list()).files) {
+    files[entry.path] = await source.read(entry.path);
+  }
   return files;
 }
 

@@ -7,6 +7,8 @@
  *   UPDATE_GOLDEN=1 npx vitest run test/prometheus-golden.test.ts
  * and review the diff before committing.
  */
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { dirSource } from "../adapters/fs/dir-source.js";
 import type { Artifact } from "../core/renderer.js";
@@ -23,7 +25,7 @@ import {
   updateGolden,
 } from "./golden-harness.js";
 import { shuffledSource } from "./promtool/resolve-dir.js";
-import { runTool, writeArtifacts } from "./promtool/run-tool.js";
+import { blackboxExporter, runTool, writeArtifacts } from "./promtool/run-tool.js";
 
 const { render } = goldenSuite(prometheusRenderer);
 
@@ -65,6 +67,27 @@ describe("prometheus golden output for examples/infra-repo", () => {
     ]);
   });
 
+  it("passes promtool check config with the scrape jobs, and the blackbox exporter's config check", async () => {
+    const dir = tempDir("lab-prom-example-config-");
+    await writeArtifacts(dir, example);
+    const scrape = example.find((a) => a.path === "prometheus/scrape.yaml")!.content;
+    const config = `rule_files: [rules/checks/*.yaml, rules/alerts/*.yaml]\n${scrape}`;
+    await writeFile(join(dir, "prometheus/prometheus.yml"), config);
+    const checked = await runTool("promtool", [
+      "check",
+      "config",
+      join(dir, "prometheus/prometheus.yml"),
+    ]);
+    expect(checked.stderr).toBe("");
+    expect(checked.code).toBe(0);
+    const blackbox = await runTool(blackboxExporter(), [
+      `--config.file=${join(dir, "prometheus/blackbox.yaml")}`,
+      "--config.check",
+    ]);
+    expect(blackbox.stderr).toContain("Config file is ok");
+    expect(blackbox.code).toBe(0);
+  });
+
   it("passes promtool check rules", async () => {
     const dir = tempDir("lab-prom-example-");
     const written = await writeArtifacts(dir, example);
@@ -87,13 +110,16 @@ describe("prometheus determinism", () => {
 });
 
 describe("prometheus: one label change", () => {
-  it("a check added to a label changes its servers' targets and adds the check's rule file", async () => {
+  it("a check added to a label changes its servers' targets and probes, adds the check's rule file and probe module", async () => {
     const dir = replacedCopy(
       "labels/roles.yaml",
       "alerts: [smtp_connect, imap_connect, mail_queue_length]",
       "alerts: [smtp_connect, imap_connect, mail_queue_length, ssh_check]",
     );
     expect(changedPaths(example, await renderDir(dir))).toEqual([
+      "prometheus/blackbox.yaml",
+      "prometheus/probes/mail-1.json",
+      "prometheus/probes/mail-2.json",
       "prometheus/rules/checks/ssh_check.yaml",
       "prometheus/targets/mail-1.json",
       "prometheus/targets/mail-2.json",

@@ -1,6 +1,8 @@
 /**
  * The catalog's rules under the real `promtool`: every check fires for a series whose
- * `lab_alerts` names it and not for one that only carries look-alike names (test/promtool/<check>.yaml).
+ * `lab_alerts` names it and not for one that only carries look-alike names, and its no-data
+ * companion fires for a member whose series are missing while the check stays quiet
+ * (test/promtool/<check>.yaml). Sized checks are rendered for two sizes, small and large.
  */
 import { copyFile, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -8,28 +10,39 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHECKS } from "../core/check-catalog.js";
-import { checkRule } from "../renderers/prometheus/check-rules.js";
+import { checkRules } from "../renderers/prometheus/check-rules.js";
 import { checkRulePath } from "../renderers/prometheus/paths.js";
 import { renderPrometheus } from "../renderers/prometheus/prometheus-renderer.js";
 import { ruleFile } from "../renderers/prometheus/rule-file.js";
-import { fixtureModel } from "./promtool/fixture-model.js";
+import { modelFromYaml } from "./yaml-model.js";
 import { runTool, writeArtifacts } from "./promtool/run-tool.js";
 
 const SUITE = fileURLToPath(new URL("./promtool/", import.meta.url));
 const CHECK_NAMES = [...CHECKS.keys()].sort();
 
 function catalogModel() {
-  return fixtureModel([
-    { name: "member", labels: ["everything"], checks: CHECK_NAMES },
-    { name: "outsider", labels: ["other"] },
-  ]);
+  return modelFromYaml(
+    [
+      "sizes:",
+      "  small: { abstract: { cores: 2, memory: 4GB } }",
+      "  large: { abstract: { cores: 8, memory: 32GB } }",
+      "labels:",
+      `  everything: { alerts: [${CHECK_NAMES.join(", ")}] }`,
+      "  other: {}",
+      "servers:",
+      "  member: { provider: ssh, labels: [everything], size: large }",
+      "  small-1: { provider: ssh, labels: [everything], size: small }",
+      "  outsider: { provider: ssh, labels: [other] }",
+      "",
+    ].join("\n"),
+  );
 }
 
 let dir = "";
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "lab-promtool-"));
-  const { value, diagnostics } = renderPrometheus(catalogModel());
+  const { value, diagnostics } = renderPrometheus(await catalogModel());
   expect(diagnostics).toEqual([]);
   await writeArtifacts(dir, value);
   for (const name of CHECK_NAMES)
@@ -64,13 +77,13 @@ describe("promtool test rules on the check catalog", () => {
   it("fails when a rule ignores membership (the suite can fail)", async () => {
     const broken = await mkdtemp(join(tmpdir(), "lab-promtool-broken-"));
     try {
-      const rule = checkRule("smtp_connect")!;
-      const unselective = { ...rule, expr: rule.expr.replace(/, lab_alerts=~"[^"]*"/, "") };
+      const [rule, companion] = checkRules("smtp_connect");
+      const unselective = { ...rule!, expr: rule!.expr.replace(/, lab_alerts=~"[^"]*"/, "") };
       expect(unselective.expr).toBe('probe_success{probe="smtp"} == 0');
       await writeArtifacts(broken, [
         {
           path: checkRulePath("smtp_connect"),
-          content: ruleFile("broken", [unselective]),
+          content: ruleFile("broken", [unselective, companion!]),
           hash: "",
           sources: [],
         },

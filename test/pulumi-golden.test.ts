@@ -12,9 +12,8 @@ import { dirSource } from "../adapters/fs/dir-source.js";
 import { pulumiRenderer } from "../renderers/pulumi/pulumi-renderer.js";
 import { changedPaths, editedCopy, EXAMPLE, goldenSuite, modelOf } from "./golden-harness.js";
 
-const { render, expectGolden, expectDeterministic } = goldenSuite(pulumiRenderer, {
-  allowWarnings: true,
-});
+// No diagnostics at all: what a server's provider needs is validate's to report.
+const { render, expectGolden, expectDeterministic } = goldenSuite(pulumiRenderer);
 
 describe("pulumi renderer on examples/infra-repo", () => {
   it("matches the golden files byte for byte", async () => {

@@ -23,7 +23,9 @@ function shuffleKeys(value: unknown, rng: Rng, parentKey = ""): unknown {
 async function readAll(root: string): Promise<Record<string, string>> {
   const source = dirSource(root);
   const files: Record<string, string> = {};
-  for (const { path } of await source.list()) files[path] = await source.read(path);
+  for (const { path } of (await source.list()).files) {
+    files[path] = Buffer.from(await source.read(path)).toString("utf8");
+  }
   return files;
 }
 

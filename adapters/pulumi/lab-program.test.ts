@@ -1,12 +1,14 @@
 /**
  * The program under Pulumi's own mock runtime (no CLI here): the resources it registers for the
- * sample model's stacks. The program is compiled against @pulumi/aws's real types by tsc.
+ * stacks of a small repo (renderers/pulumi/fixtures/stacks-repo.ts, through the real pipeline). The program is compiled against @pulumi/aws's real types by tsc.
  */
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { LabError } from "../../core/errors.js";
 import { buildStacks } from "../../renderers/pulumi/build-stacks.js";
-import { sampleModel } from "../../renderers/pulumi/sample-model.js";
+import type { StackSet } from "../../renderers/pulumi/build-stacks.js";
+import { STACKS_REPO } from "../../renderers/pulumi/fixtures/stacks-repo.js";
 import type { StackConfig } from "../../renderers/pulumi/stack-config.js";
+import { modelFromYaml } from "../../test/yaml-model.js";
 import { awsInstanceArgs, labProgram } from "./lab-program.js";
 import { dryRun } from "./mock-run.js";
 import { XO_VM_TYPE } from "./xo-vm.js";
@@ -14,8 +16,13 @@ import { XO_VM_TYPE } from "./xo-vm.js";
 const SITE = { xcpng: { networkId: "net-1", srId: "sr-1" } };
 const GIB = 1024 * 1024 * 1024;
 
+let stacks: StackSet;
+beforeAll(async () => {
+  stacks = buildStacks(await modelFromYaml(STACKS_REPO));
+});
+
 function stack(name: string): StackConfig {
-  const found = buildStacks(sampleModel()).value.stacks.find((s) => s.name === name);
+  const found = stacks.stacks.find((s) => s.name === name);
   if (!found) throw new Error(`no stack ${name}`);
   return found.config;
 }

@@ -6,10 +6,12 @@
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeArtifact } from "../../core/renderer.js";
+import type { Artifact } from "../../core/renderer.js";
+import { STACKS_REPO } from "../../renderers/pulumi/fixtures/stacks-repo.js";
 import { pulumiRenderer } from "../../renderers/pulumi/pulumi-renderer.js";
-import { sampleModel } from "../../renderers/pulumi/sample-model.js";
+import { modelFromYaml } from "../../test/yaml-model.js";
 import { applyStacks, planStacks } from "./stack-runner.js";
 
 const dirs: string[] = [];
@@ -38,7 +40,11 @@ function fakeCli(): string {
   chmodSync(fake, 0o755);
   return join(root, "bin");
 }
-const artifacts = pulumiRenderer.render(sampleModel()).value;
+/** The rendered stacks of a small repo (renderers/pulumi/fixtures), through the real pipeline. */
+let artifacts: Artifact[] = [];
+beforeAll(async () => {
+  artifacts = pulumiRenderer.render(await modelFromYaml(STACKS_REPO)).value;
+});
 const signal = new AbortController().signal;
 
 describe("planStacks / applyStacks", () => {

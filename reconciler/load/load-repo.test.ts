@@ -134,13 +134,16 @@ describe("loadRepo", () => {
     const source: FileSource = {
       description: "fake sizes",
       list: () =>
-        Promise.resolve([
-          { path: "big.yaml", size: MAX_FILE_BYTES + 1 },
-          { path: "ok.yaml", size: 10 },
-        ]),
+        Promise.resolve({
+          files: [
+            { path: "big.yaml", size: MAX_FILE_BYTES + 1 },
+            { path: "ok.yaml", size: 10 },
+          ],
+          unreadable: [],
+        }),
       read: (path) => {
         reads.push(path);
-        return Promise.resolve("lab: {}\n");
+        return Promise.resolve(Buffer.from("lab: {}\n"));
       },
     };
     const { diagnostics, value } = await loadRepo(source);
@@ -154,21 +157,92 @@ describe("loadRepo", () => {
     const source: FileSource = {
       description: "failing reads",
       list: () =>
-        Promise.resolve([
-          { path: "a.yaml", size: 5 },
-          { path: "puppet/x.pp", size: 5 },
-        ]),
+        Promise.resolve({
+          files: [
+            { path: "a.yaml", size: 5 },
+            { path: "puppet/x.pp", size: 5 },
+          ],
+          unreadable: [],
+        }),
       read: (path) => {
         const err: NodeJS.ErrnoException = new Error(`EACCES: permission denied, open '${path}'`);
         err.code = "EACCES";
         return Promise.reject(err);
       },
     };
-    const { diagnostics } = await loadRepo(source);
+    const { diagnostics, value } = await loadRepo(source);
     expect(diagnostics.map(brief)).toEqual(["a.yaml:1:1 LAB006 ", "puppet/x.pp:1:1 LAB006 "]);
-    expect(diagnostics[0]?.message).toBe(
-      "cannot read file: EACCES: permission denied, open 'a.yaml'",
+    expect(diagnostics[0]?.message).toBe("cannot read file: permission denied (EACCES)");
+    expect(diagnostics[0]?.fix).toBe(
+      "make it readable by the user lab runs as, or list it in lab.ignore if it is not config",
     );
+    expect(value.unloaded).toEqual([
+      { path: "a.yaml", section: null, cause: diagnostics[0], names: [], opaque: true },
+    ]);
+  });
+
+  it("reports what the listing could not read, where it may hold config or Puppet code (LAB006; a stand-in source whose listing fails)", async () => {
+    const files = {
+      "lab.yaml": "lab: { ignore: ['drafts'] }\n",
+      "servers.yaml": "servers: { web-01: { provider: aws } }\n",
+    };
+    const inner = memorySource(files);
+    const source: FileSource = {
+      description: "stand-in: a directory listing that fails in places",
+      read: (path, signal) => inner.read(path, signal),
+      list: async (signal) => ({
+        files: (await inner.list(signal)).files,
+        unreadable: [
+          { path: "servers/eu", kind: "directory", reason: "permission denied (EACCES)" },
+          { path: "puppet/modules", kind: "directory", reason: "permission denied (EACCES)" },
+          { path: "labels.yaml", kind: "file", reason: "input/output error (EIO)" },
+          { path: "drafts/old", kind: "directory", reason: "permission denied (EACCES)" },
+          { path: ".cache", kind: "directory", reason: "permission denied (EACCES)" },
+          { path: "node_modules/x", kind: "directory", reason: "permission denied (EACCES)" },
+          { path: "README.md", kind: "file", reason: "permission denied (EACCES)" },
+        ],
+      }),
+    };
+    const { diagnostics, value } = await loadRepo(source);
+    expect(diagnostics).toEqual([
+      {
+        file: "labels.yaml",
+        line: 1,
+        col: 1,
+        severity: "error",
+        code: "LAB006",
+        pointer: "",
+        message: "cannot read file: input/output error (EIO)",
+        fix: "make it readable by the user lab runs as, or list it in lab.ignore if it is not config",
+      },
+      {
+        file: "puppet/modules",
+        line: 1,
+        col: 1,
+        severity: "error",
+        code: "LAB006",
+        pointer: "",
+        message:
+          "cannot read directory: permission denied (EACCES); the files in it are not loaded",
+        fix: "make it readable by the user lab runs as, or list it in lab.ignore if it is not config",
+      },
+      {
+        file: "servers/eu",
+        line: 1,
+        col: 1,
+        severity: "error",
+        code: "LAB006",
+        pointer: "",
+        message:
+          "cannot read directory: permission denied (EACCES); the files in it are not loaded",
+        fix: "make it readable by the user lab runs as, or list it in lab.ignore if it is not config",
+      },
+    ]);
+    expect(value.unloaded).toEqual([
+      { path: "labels.yaml", section: null, cause: diagnostics[0], names: [], opaque: true },
+      { path: "servers/eu", section: null, cause: diagnostics[2], names: [], opaque: true },
+    ]);
+    expect(Object.keys(value.config.servers ?? {})).toEqual(["web-01"]);
   });
 
   it("rejects when aborted", async () => {
@@ -212,11 +286,14 @@ describe("loadRepo with a cache", () => {
     };
     const cache = createLoadCache();
     const first = await loadRepo(memorySource(files), { cache });
-    const parsedA = cache.files.get("a.yaml")?.parsed;
+    const parsedA = cache.files.get("a.yaml")?.file.parsed;
+    const parsedB = cache.files.get("b.yaml")?.file.parsed;
     files["b.yaml"] = "servers:\n  b: { provider: xcpng }\n  a: { provider: aws }\n";
     const second = await loadRepo(memorySource(files), { cache });
     const uncached = await loadRepo(memorySource(files));
-    expect(cache.files.get("a.yaml")?.parsed).toBe(parsedA);
+    expect(parsedA).toBeDefined();
+    expect(cache.files.get("a.yaml")?.file.parsed).toBe(parsedA);
+    expect(cache.files.get("b.yaml")?.file.parsed).not.toBe(parsedB);
     expect(second.value.config).toEqual(uncached.value.config);
     expect(second.diagnostics).toEqual(uncached.diagnostics);
     expect(second.diagnostics.map((d) => d.code)).toEqual(["LAB011"]);

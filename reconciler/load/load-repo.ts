@@ -1,59 +1,28 @@
 /** The load stage: a FileSource in, the merged config with positions and diagnostics out. */
-import { compareDiagnostics, type Diagnosed } from "../../core/diagnostics.js";
-import type { FileSource } from "../../core/file-source.js";
-import type { LoadedRepo } from "../../core/model.js";
+import { compareDiagnostics, type Diagnosed, type Diagnostic } from "../../core/diagnostics.js";
+import type { FileSource, UnreadableEntry } from "../../core/file-source.js";
+import type { LoadedRepo, UnloadedPart } from "../../core/model.js";
+import { decodeUtf8 } from "./decode-text.js";
+import { loadFile, type LoadCache, type LoadedFile } from "./load-file.js";
 import { mergeSections, type SectionFile } from "./merge-sections.js";
 import { indexPuppet } from "./puppet-scan.js";
-import { readFiles, type ReadResult } from "./read-files.js";
-import { ignoreMatcher, selectFiles } from "./select-files.js";
+import { fileDiagnostic, readFiles, UNREADABLE_FIX } from "./read-files.js";
+import {
+  fileKind,
+  ignoreMatcher,
+  mayHoldConfig,
+  mayHoldInput,
+  selectFiles,
+} from "./select-files.js";
 import { createSourceMap } from "./source-map.js";
-import { MAX_DEPTH, parseYamlFile, type ParsedFile } from "./yaml-file.js";
+import { compareUnloaded, fileUnloaded } from "./unloaded.js";
+import type { ParsedFile } from "./yaml-file.js";
 
-/**
- * Parsed files kept between loads of the same repo (the reconcile loop loads it again and again):
- * a file whose text has not changed is not parsed again. Parsed values are shared between the
- * loads that use the cache, so a LoadedRepo's config must be treated as read-only.
- */
-export interface LoadCache {
-  readonly files: Map<string, { text: string; parsed: ParsedFile }>;
-}
-
-export function createLoadCache(): LoadCache {
-  return { files: new Map() };
-}
+export { createLoadCache, type LoadCache } from "./load-file.js";
 
 export interface LoadOptions {
   signal?: AbortSignal;
   cache?: LoadCache;
-}
-
-function parseCached(read: ReadResult, cache: LoadCache | undefined): ParsedFile {
-  if (!cache || "diagnostic" in read) return parseRead(read);
-  const hit = cache.files.get(read.path);
-  if (hit && hit.text === read.text) return hit.parsed;
-  const parsed = parseRead(read);
-  cache.files.set(read.path, { text: read.text, parsed });
-  return parsed;
-}
-
-function parseRead(read: ReadResult): ParsedFile {
-  const failed = (diagnostics: ParsedFile["diagnostics"]): ParsedFile => ({
-    path: read.path,
-    positions: null,
-    sections: null,
-    sops: false,
-    diagnostics,
-  });
-  if ("diagnostic" in read) return failed([read.diagnostic]);
-  try {
-    return parseYamlFile(read.path, read.text);
-  } catch (err) {
-    if (!(err instanceof RangeError)) throw err;
-    const message = `nesting too deep to parse (more than ${MAX_DEPTH} levels is refused)`;
-    return failed([
-      { file: read.path, line: 1, col: 1, severity: "error", code: "LAB003", pointer: "", message },
-    ]);
-  }
 }
 
 /** `lab.ignore` globs from every file that has them (the `lab` section can be in any file). */
@@ -75,48 +44,83 @@ function isSectionFile(file: ParsedFile): file is ParsedFile & SectionFile {
 }
 
 /**
- * Loads a config repo (DESIGN.md §1): selects the config files, parses each once with positions,
- * drops `lab.ignore` matches and SOPS files, merges the sections, and scans `puppet/`. The
- * result does not depend on the order in which the source lists files.
+ * What the listing could not see, where it matters (a directory that may hold config or Puppet
+ * code, a file that would be one): LAB006 each, and an opaque unloaded part for those that may
+ * hold config.
+ */
+function unreadableParts(
+  entries: readonly UnreadableEntry[],
+  ignored: (path: string) => boolean,
+): { diagnostics: Diagnostic[]; unloaded: UnloadedPart[] } {
+  const diagnostics: Diagnostic[] = [];
+  const unloaded: UnloadedPart[] = [];
+  for (const entry of entries) {
+    const directory = entry.kind === "directory";
+    const kind = directory ? null : fileKind(entry.path);
+    const relevant = directory ? mayHoldInput(entry.path) : kind !== null;
+    if (!relevant || (entry.path !== "." && ignored(entry.path))) continue;
+    const message = directory
+      ? `cannot read directory: ${entry.reason}; the files in it are not loaded`
+      : `cannot read file: ${entry.reason}`;
+    const d = fileDiagnostic(entry.path, "LAB006", message, UNREADABLE_FIX);
+    diagnostics.push(d);
+    if (directory ? mayHoldConfig(entry.path) : kind === "config") {
+      unloaded.push(fileUnloaded(entry.path, d, null));
+    }
+  }
+  return { diagnostics, unloaded };
+}
+
+/**
+ * Loads a config repo (DESIGN.md §1): selects the config files, decodes and parses each once with
+ * positions, drops `lab.ignore` matches and SOPS files, merges the sections, and scans `puppet/`.
+ * What could not be listed, read, decoded or parsed is a diagnostic and an entry of `unloaded`.
+ * The result does not depend on the order in which the source lists files.
  */
 export async function loadRepo(
   source: FileSource,
   options: LoadOptions = {},
 ): Promise<Diagnosed<LoadedRepo>> {
   const { signal, cache } = options;
-  const entries = await source.list(signal);
-  const sizes = new Map(entries.map((e) => [e.path, e.size]));
+  const listing = await source.list(signal);
+  const sizes = new Map(listing.files.map((e) => [e.path, e.size]));
   const selected = selectFiles(sizes.keys());
-  const parsed: ParsedFile[] = [];
+  const loaded: LoadedFile[] = [];
   for (const read of await readFiles(source, selected.config, sizes, signal)) {
     signal?.throwIfAborted();
-    parsed.push(parseCached(read, cache));
+    loaded.push(loadFile(read, cache));
   }
   if (cache) {
     const current = new Set(selected.config);
     for (const path of cache.files.keys()) if (!current.has(path)) cache.files.delete(path);
   }
-  const ignored = ignoreMatcher(ignoreGlobs(parsed));
-  const kept = parsed.filter((file) => !ignored(file.path) && !file.sops);
-  const sectionFiles = kept.filter(isSectionFile);
+  const ignored = ignoreMatcher(ignoreGlobs(loaded.map((f) => f.parsed)));
+  const kept = loaded.filter((f) => !ignored(f.parsed.path) && !f.parsed.sops);
+  const sectionFiles = kept.map((f) => f.parsed).filter(isSectionFile);
   const merged = mergeSections(sectionFiles);
-  const diagnostics = kept.filter((f) => !isSectionFile(f)).flatMap((f) => f.diagnostics);
+  const diagnostics = kept.flatMap((f) => (isSectionFile(f.parsed) ? [] : f.parsed.diagnostics));
   for (const d of merged.diagnostics) diagnostics.push(d);
+  const unreadable = unreadableParts(listing.unreadable, ignored);
+  for (const d of unreadable.diagnostics) diagnostics.push(d);
+  const unloaded = kept.flatMap((f) => (f.unloaded ? [f.unloaded] : []));
+  for (const part of merged.unloaded) unloaded.push(part);
+  for (const part of unreadable.unloaded) unloaded.push(part);
   const puppetTexts: { path: string; text: string }[] = [];
   const puppetPaths = selected.puppet.filter((path) => !ignored(path));
   for (const read of await readFiles(source, puppetPaths, sizes, signal)) {
-    if ("diagnostic" in read) diagnostics.push(read.diagnostic);
-    else puppetTexts.push(read);
+    const decoded = "diagnostic" in read ? read : decodeUtf8(read.path, read.bytes);
+    if ("diagnostic" in decoded) diagnostics.push(decoded.diagnostic);
+    else puppetTexts.push({ path: read.path, text: decoded.text });
   }
   const repo: LoadedRepo = {
     config: merged.config,
-    files: kept.map((f) => f.path),
+    files: kept.map((f) => f.parsed.path),
     sources: createSourceMap(
       sectionFiles.map((f) => f.positions),
       merged.owners,
     ),
     puppet: indexPuppet(puppetTexts),
-    unloaded: [],
+    unloaded: unloaded.sort(compareUnloaded),
   };
   return { value: repo, diagnostics: diagnostics.sort(compareDiagnostics) };
 }

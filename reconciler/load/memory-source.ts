@@ -8,27 +8,37 @@ export interface MemorySourceOptions {
   description?: string;
 }
 
-/** Files by path (relative, forward slashes); sizes are UTF-8 byte lengths. */
+/** A file's content: text (stored as UTF-8) or the exact bytes. */
+export type MemoryFile = string | Uint8Array;
+
+function bytesOf(content: MemoryFile): Uint8Array {
+  return typeof content === "string" ? Buffer.from(content, "utf8") : content;
+}
+
+/** Files by path (relative, forward slashes); sizes are byte lengths. */
 export function memorySource(
-  files: Readonly<Record<string, string>>,
+  files: Readonly<Record<string, MemoryFile>>,
   options: MemorySourceOptions = {},
 ): FileSource {
   const paths = options.order ?? Object.keys(files);
+  const content = (path: string): MemoryFile | undefined =>
+    Object.hasOwn(files, path) ? files[path] : undefined;
   return {
     description: options.description ?? "memory",
     list(signal) {
       signal?.throwIfAborted();
-      const entries: FileEntry[] = paths.map((path) => ({
-        path,
-        size: Buffer.byteLength(files[path] ?? "", "utf8"),
-      }));
-      return Promise.resolve(entries);
+      const entries: FileEntry[] = paths.map((path) => {
+        const file = content(path) ?? "";
+        const size = typeof file === "string" ? Buffer.byteLength(file, "utf8") : file.length;
+        return { path, size };
+      });
+      return Promise.resolve({ files: entries, unreadable: [] });
     },
     read(path, signal) {
       signal?.throwIfAborted();
-      const text = Object.hasOwn(files, path) ? files[path] : undefined;
-      if (text === undefined) return Promise.reject(new LabError("NOT_FOUND", `no file ${path}`));
-      return Promise.resolve(text);
+      const file = content(path);
+      if (file === undefined) return Promise.reject(new LabError("NOT_FOUND", `no file ${path}`));
+      return Promise.resolve(bytesOf(file));
     },
   };
 }

@@ -1,11 +1,12 @@
 /** Merges the sections of several files into one config, remembering who defined what. */
 import type { Diagnostic, SourcePos } from "../../core/diagnostics.js";
 import { escapeToken } from "../../core/json-pointer.js";
-import type { LabConfig } from "../../core/model.js";
+import type { LabConfig, UnloadedPart } from "../../core/model.js";
 import { didYouMean } from "../../core/suggest.js";
 import { SECTIONS } from "../../schemas/combined-schema.js";
 import { locateIn, type FilePositions } from "./positions.js";
 import { emptyOwners, type SectionOwners } from "./source-map.js";
+import { sectionUnloaded } from "./unloaded.js";
 import { formatPos } from "./yaml-file.js";
 
 /** A file that parsed into a mapping of sections. */
@@ -19,6 +20,8 @@ export interface Merged {
   config: LabConfig;
   owners: SectionOwners;
   diagnostics: Diagnostic[];
+  /** Sections dropped whole (unknown or of the wrong shape), in file order. */
+  unloaded: UnloadedPart[];
 }
 
 const KNOWN: ReadonlySet<string> = new Set(SECTIONS);
@@ -64,6 +67,7 @@ export function mergeSections(files: readonly SectionFile[]): Merged {
     config: merger.config,
     owners: merger.owners,
     diagnostics: merger.diagnostics,
+    unloaded: merger.unloaded,
   };
 }
 
@@ -71,6 +75,7 @@ class Merger {
   readonly config: Record<string, unknown> = {};
   readonly owners = emptyOwners();
   readonly diagnostics: Diagnostic[] = [];
+  readonly unloaded: UnloadedPart[] = [];
   private readonly files: readonly SectionFile[];
   private readonly alertNames = new Map<string, number>();
 
@@ -87,7 +92,7 @@ class Merger {
     for (const d of file.diagnostics) this.diagnostics.push(rebaseAlerts(d, alertOffset));
     for (const [section, value] of Object.entries(file.sections)) {
       if (!KNOWN.has(section)) {
-        this.unknownSection(index, section);
+        this.unknownSection(index, section, value);
         continue;
       }
       if (!this.owners.first.has(section)) this.owners.first.set(section, index);
@@ -97,25 +102,40 @@ class Merger {
     }
   }
 
-  private unknownSection(index: number, section: string): void {
+  private drop(index: number, section: string, cause: Diagnostic, value: unknown): void {
+    this.diagnostics.push(cause);
+    this.unloaded.push(sectionUnloaded(this.files[index]!.positions.path, section, cause, value));
+  }
+
+  private unknownSection(index: number, section: string, value: unknown): void {
     const pos = this.pos(index, [section], true);
-    this.diagnostics.push({
-      ...pos,
-      severity: "error",
-      code: "LAB010",
-      pointer: "/" + escapeToken(section),
-      message: `unknown section "${section}"${didYouMean(section, SECTIONS)}; sections are ${SECTIONS.join(", ")}`,
-    });
+    this.drop(
+      index,
+      section,
+      {
+        ...pos,
+        severity: "error",
+        code: "LAB010",
+        pointer: "/" + escapeToken(section),
+        message: `unknown section "${section}"${didYouMean(section, SECTIONS)}; sections are ${SECTIONS.join(", ")}`,
+      },
+      value,
+    );
   }
 
   private wrongShape(index: number, section: string, value: unknown, expected: string): void {
-    this.diagnostics.push({
-      ...this.pos(index, [section]),
-      severity: "error",
-      code: "LAB101",
-      pointer: `/${section}`,
-      message: `section ${section} must be ${expected}, got ${describeType(value)}`,
-    });
+    this.drop(
+      index,
+      section,
+      {
+        ...this.pos(index, [section]),
+        severity: "error",
+        code: "LAB101",
+        pointer: `/${section}`,
+        message: `section ${section} must be ${expected}, got ${describeType(value)}`,
+      },
+      value,
+    );
   }
 
   private addMap(index: number, section: string, value: unknown): void {

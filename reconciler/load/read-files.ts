@@ -1,6 +1,7 @@
 /** Reads a repo's files through a FileSource: bounded concurrency, a size cap, no exceptions for bad files. */
 import type { Diagnostic } from "../../core/diagnostics.js";
 import type { FileSource } from "../../core/file-source.js";
+import { ioReason } from "./io-reason.js";
 
 /** Files above this size are not read at all. */
 export const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -8,18 +9,29 @@ export const MAX_FILE_BYTES = 4 * 1024 * 1024;
 /** How many reads are in flight at once. */
 const CONCURRENCY = 32;
 
-export type ReadResult = { path: string; text: string } | { path: string; diagnostic: Diagnostic };
+/** A file's bytes, or why there are none (too big, or unreadable). */
+export type ReadResult =
+  { path: string; bytes: Uint8Array } | { path: string; diagnostic: Diagnostic };
 
-function fileDiagnostic(path: string, code: "LAB003" | "LAB006", message: string): Diagnostic {
-  return { file: path, line: 1, col: 1, severity: "error", code, pointer: "", message };
-}
+export const UNREADABLE_FIX =
+  "make it readable by the user lab runs as, or list it in lab.ignore if it is not config";
 
-function describeError(err: unknown): string {
-  if (err instanceof Error) {
-    const code = (err as NodeJS.ErrnoException).code;
-    return code && !err.message.startsWith(code) ? `${code}: ${err.message}` : err.message;
-  }
-  return String(err);
+export function fileDiagnostic(
+  path: string,
+  code: "LAB003" | "LAB006",
+  message: string,
+  fix?: string,
+): Diagnostic {
+  const d: Diagnostic = {
+    file: path,
+    line: 1,
+    col: 1,
+    severity: "error",
+    code,
+    pointer: "",
+    message,
+  };
+  return fix ? { ...d, fix } : d;
 }
 
 async function readOne(
@@ -40,12 +52,17 @@ async function readOne(
     };
   }
   try {
-    return { path, text: await source.read(path, signal) };
+    return { path, bytes: await source.read(path, signal) };
   } catch (err) {
     signal?.throwIfAborted();
     return {
       path,
-      diagnostic: fileDiagnostic(path, "LAB006", `cannot read file: ${describeError(err)}`),
+      diagnostic: fileDiagnostic(
+        path,
+        "LAB006",
+        `cannot read file: ${ioReason(err)}`,
+        UNREADABLE_FIX,
+      ),
     };
   }
 }

@@ -16,6 +16,27 @@ function isSopsFile(path: string): boolean {
   return /\.sops\.(ya?ml|json)$/.test(path);
 }
 
+function isHidden(path: string): boolean {
+  return hasDotSegment(path) || path.split("/").includes("node_modules");
+}
+
+/** What a file is to the loader: a config candidate, Puppet code, or neither. */
+export function fileKind(path: string): "config" | "puppet" | null {
+  if (isHidden(path)) return null;
+  if (path.startsWith("puppet/")) return path.endsWith(".pp") ? "puppet" : null;
+  return /\.ya?ml$/.test(path) && !isSopsFile(path) ? "config" : null;
+}
+
+/** Whether a directory ("." for the root) may hold config files or Puppet code. */
+export function mayHoldInput(dir: string): boolean {
+  return dir === "." || !isHidden(dir);
+}
+
+/** Whether a directory ("." for the root) may hold config files (`puppet/` holds only code). */
+export function mayHoldConfig(dir: string): boolean {
+  return mayHoldInput(dir) && dir !== "puppet" && !dir.startsWith("puppet/");
+}
+
 /**
  * Splits a file listing into config candidates and Puppet code. Dotfiles, dot-folders,
  * `node_modules/` and SOPS files are never config; `puppet/` holds only Puppet code.
@@ -24,12 +45,9 @@ export function selectFiles(paths: Iterable<string>): RepoFiles {
   const config: string[] = [];
   const puppet: string[] = [];
   for (const path of paths) {
-    if (hasDotSegment(path) || path.split("/").includes("node_modules")) continue;
-    if (path.startsWith("puppet/")) {
-      if (path.endsWith(".pp")) puppet.push(path);
-      continue;
-    }
-    if (/\.ya?ml$/.test(path) && !isSopsFile(path)) config.push(path);
+    const kind = fileKind(path);
+    if (kind === "config") config.push(path);
+    else if (kind === "puppet") puppet.push(path);
   }
   config.sort(byPath);
   puppet.sort(byPath);

@@ -54,6 +54,7 @@ export function resolveSettings(lab: LabConfig["lab"]): Settings {
     ignore: Array.isArray(own.ignore) ? own.ignore.filter((g) => typeof g === "string") : [],
     prices: sortedTables(own.prices, (n): n is number => typeof n === "number"),
     regions: sortedTables(own.regions, (r): r is string => typeof r === "string"),
+    ...(own.prometheus ? { prometheus: own.prometheus } : {}),
     ...(own.contacts ? { contacts: sortedDeep(own.contacts as Record<string, Contact>) } : {}),
   };
 }

@@ -1,41 +1,13 @@
-/** Alerts and secrets: durations, conditions, and condition-or-expr. */
-import { CHECKS } from "../../core/check-catalog.js";
+/** Alerts and secrets: durations, templates, names, condition-or-expr, and their PromQL. */
+import { catalogAlertOwner } from "../../core/check-catalog.js";
 import { child, entriesOf, isRecord, type CheckContext } from "./check-context.js";
+import { checkAlertPromql } from "./promql-rules.js";
 
 /** Prometheus durations: units largest first, each at most once, e.g. 1h30m, 90d, 500ms. */
 const DURATION = /^(0|(?=\d)(\d+y)?(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?(\d+ms)?)$/;
 
 export function isDuration(text: string): boolean {
   return text !== "" && DURATION.test(text);
-}
-
-const OPERATORS = [">=", "<=", "==", "!=", ">", "<"] as const;
-const METRIC = "[a-zA-Z_:][a-zA-Z0-9_:]*";
-const MATCHER = `\\s*[a-zA-Z_][a-zA-Z0-9_]*\\s*(=~|!~|!=|=)\\s*"(?:[^"\\\\]|\\\\.)*"\\s*`;
-const CONDITION = new RegExp(
-  `^\\s*${METRIC}(\\{(${MATCHER}(,${MATCHER})*,?)?\\})?\\s*(>=|<=|==|!=|>|<)\\s*-?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?\\s*$`,
-);
-
-export function isCondition(text: string): boolean {
-  return CONDITION.test(text);
-}
-
-const NUMBER = /^-?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-
-/** Why a condition is malformed, in words. */
-export function conditionProblem(text: string): string {
-  const blanked = text.replace(/\{[^}]*\}/g, (m) => " ".repeat(m.length));
-  const m = /^(.*?)(>=|<=|==|!=|=~|!~|>|<|=)(.*)$/s.exec(blanked);
-  if (!m) return `no comparison operator (use one of ${OPERATORS.join(" ")})`;
-  const op = m[2]!;
-  if (!(OPERATORS as readonly string[]).includes(op)) {
-    const hint = op === "=" ? ' (did you mean "=="?)' : "";
-    return `operator "${op}" is not one of ${OPERATORS.join(" ")}${hint}`;
-  }
-  const left = text.slice(0, m[1]!.length).trim();
-  const right = text.slice(m[1]!.length + op.length).trim();
-  if (!NUMBER.test(right)) return `"${right}" after ${op} is not a number`;
-  return `"${left}" is not a metric name with optional {label="value"} matchers`;
 }
 
 /**
@@ -93,12 +65,17 @@ function checkAlert(ctx: CheckContext, alert: Readonly<Record<string, unknown>>,
   checkTemplate(ctx, alert.summary, child(at, "summary"));
   checkTemplate(ctx, alert.description, child(at, "description"));
   const nameAt = child(at, "name");
-  if (typeof alert.name === "string" && CHECKS.has(alert.name) && ctx.ok(nameAt)) {
+  const owner = typeof alert.name === "string" ? catalogAlertOwner(alert.name) : null;
+  if (owner !== null && ctx.ok(nameAt)) {
+    const what =
+      owner === alert.name
+        ? `the name of a built-in check (the catalog defines ${owner})`
+        : `the name of the no-data companion of the built-in check ${owner}`;
     ctx.report(
       "LAB011",
       nameAt,
-      `alert ${alert.name} has the name of a built-in check (the catalog defines ${alert.name}); alert names must be unique`,
-      { fix: `rename it, e.g. ${alert.name}_custom` },
+      `alert ${String(alert.name)} has ${what}; alert names must be unique`,
+      { fix: `rename it, e.g. ${String(alert.name)}_custom` },
     );
   }
   const { condition, expr } = alert;
@@ -113,14 +90,7 @@ function checkAlert(ctx: CheckContext, alert: Readonly<Record<string, unknown>>,
         : "add condition: metric_name > 90",
     });
   }
-  const condAt = child(at, "condition");
-  if (typeof condition === "string" && ctx.ok(condAt) && !isCondition(condition)) {
-    ctx.report(
-      "LAB221",
-      condAt,
-      `malformed condition "${condition}": ${conditionProblem(condition)}; expected "metric OP number", e.g. memory_usage_percent > 90`,
-    );
-  }
+  checkAlertPromql(ctx, alert, at);
 }
 
 export function checkAlertRules(ctx: CheckContext): void {

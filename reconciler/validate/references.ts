@@ -1,6 +1,5 @@
 /** Names that must refer to something defined: labels, groups, servers, secrets, sizes, checks. */
 import { CHECKS } from "../../core/check-catalog.js";
-import { PULUMI_PROVIDERS } from "../../renderers/pulumi/stack-config.js";
 import { didYouMean, suggest } from "../../core/suggest.js";
 import { listNames, unknownName } from "./describe.js";
 import {
@@ -10,7 +9,6 @@ import {
   nameItems,
   namesOf,
   type CheckContext,
-  type Json,
 } from "./check-context.js";
 
 interface Known {
@@ -132,28 +130,6 @@ function checkLabels(ctx: CheckContext, known: Known): void {
   }
 }
 
-/** A size with no entry for the server's provider: the provider cannot build it. */
-function checkSizeMapping(ctx: CheckContext, name: string, server: Json): void {
-  const at = child("/servers", name);
-  const { provider, size } = server;
-  if (typeof provider !== "string" || typeof size !== "string") return;
-  if (!ctx.ok(child(at, "provider")) || !ctx.ok(child(at, "size"))) return;
-  const spec = (ctx.repo.config.sizes as Record<string, unknown> | undefined)?.[size];
-  if (!isRecord(spec) || !ctx.ok(child("/sizes", size))) return;
-  const mapped = isRecord(spec.providers) ? Object.keys(spec.providers) : [];
-  if (mapped.includes(provider)) return;
-  const has = mapped.length > 0 ? `it maps ${listNames(mapped)}` : "it maps no provider";
-  // lab creates aws and xcpng servers from the mapping; for the others it is a requirement only.
-  const creates = (PULUMI_PROVIDERS as readonly string[]).includes(provider);
-  ctx.report(
-    "LAB206",
-    child(at, "size"),
-    `size "${size}" has no mapping for provider "${provider}" (${has})` +
-      (creates ? `, so lab cannot create ${name}` : ""),
-    { severity: creates ? "error" : "warning", fix: `add sizes.${size}.providers.${provider}` },
-  );
-}
-
 function checkServers(ctx: CheckContext, known: Known): void {
   for (const [name, server] of entriesOf(ctx.repo.config.servers)) {
     const at = child("/servers", name);
@@ -165,7 +141,6 @@ function checkServers(ctx: CheckContext, known: Known): void {
       known.labels,
     );
     checkNames(ctx, server.size, child(at, "size"), { code: "LAB204", kind: "size" }, known.sizes);
-    if (known.sizes.has(String(server.size))) checkSizeMapping(ctx, name, server);
   }
 }
 

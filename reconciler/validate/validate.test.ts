@@ -182,7 +182,7 @@ describe("validate: alerts and durations", () => {
       ].join("\n"),
     });
     expect(d.map(brief)).toEqual([
-      'a.yaml:4:16 error LAB221 /alerts/0/condition | malformed condition "mail_queue_length >> 1000": "> 1000" after > is not a number; expected "metric OP number", e.g. memory_usage_percent > 90',
+      'a.yaml:4:35 error LAB221 /alerts/0/condition | alert a: malformed condition "mail_queue_length >> 1000": unexpected ">" (at "> 1000"); expected "metric OP number" (OP: > < >= <= == !=), e.g. memory_usage_percent > 90',
       'a.yaml:5:10 error LAB220 /alerts/0/for | malformed duration "5 min" (expected e.g. 30s, 5m, 1h30m or 90d: units y w d h m s ms, largest first)',
       'a.yaml:7:54 error LAB220 /secrets/x/rotate_every | malformed duration "90" (expected e.g. 30s, 5m, 1h30m or 90d: units y w d h m s ms, largest first)',
     ]);

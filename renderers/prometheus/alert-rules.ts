@@ -1,59 +1,18 @@
 /** Rule files for user alerts (`alerts:`): one per config file that declares them. */
-import { CHECKS } from "../../core/check-catalog.js";
-import { cmp, type Diagnosed, type Diagnostic } from "../../core/diagnostics.js";
+import { cmp } from "../../core/diagnostics.js";
 import type { ResolvedModel, ResolvedUserAlert } from "../../core/model.js";
 import { makeArtifact, type Artifact } from "../../core/renderer.js";
 import { alertRulePath } from "./paths.js";
-import { CONDITION_OPERATORS, conditionExpr, parseCondition, rawExpr } from "./promql.js";
+import { memberExpr, parsedOrThrow } from "./promql.js";
 import { ruleFile, type AlertingRule } from "./rule-file.js";
 
-function diagnostic(
-  alert: ResolvedUserAlert,
-  code: "LAB011" | "LAB221" | "LAB222",
-  message: string,
-  fix: string,
-): Diagnostic {
-  return { ...alert.source, severity: "error", code, pointer: "/alerts", message, fix };
-}
-
-/** The alert's PromQL, or the diagnostic that explains why there is none. */
-export function userAlertExpr(alert: ResolvedUserAlert): { expr: string } | Diagnostic {
-  const { condition, expr } = alert.spec;
-  if (CHECKS.has(alert.name)) {
-    return diagnostic(
-      alert,
-      "LAB011",
-      `alert "${alert.name}" is defined twice: as a user alert and as a catalog check (both would select the servers of either through lab_alerts)`,
-      "rename the user alert",
-    );
-  }
-  if (condition !== undefined && expr !== undefined) {
-    return diagnostic(
-      alert,
-      "LAB222",
-      `alert "${alert.name}" has both condition and expr`,
-      "keep one of them",
-    );
-  }
-  if (expr !== undefined) return { expr: rawExpr(expr, alert.name) };
-  if (condition === undefined) {
-    return diagnostic(
-      alert,
-      "LAB222",
-      `alert "${alert.name}" has neither condition nor expr`,
-      "add `condition: metric > number` or `expr: <PromQL>`",
-    );
-  }
-  const parsed = parseCondition(condition);
-  if (!parsed) {
-    return diagnostic(
-      alert,
-      "LAB221",
-      `alert "${alert.name}": condition "${condition}" is not \`metric OP number\` (OP: ${CONDITION_OPERATORS.join(" ")})`,
-      "write e.g. `mail_queue_length > 1000`, or use `expr:` for other PromQL",
-    );
-  }
-  return { expr: conditionExpr(parsed, alert.name) };
+/**
+ * The alert's PromQL restricted to its servers: the membership matcher in every vector
+ * selector of its `condition` (a PromQL subset) or `expr`. validate has checked both.
+ */
+export function userAlertExpr(alert: ResolvedUserAlert): string {
+  const text = alert.spec.expr ?? alert.spec.condition ?? "";
+  return memberExpr(parsedOrThrow(text, `alert ${alert.name}`), alert.name);
 }
 
 /** The alerting rule of a user alert (with its PromQL already built). */
@@ -78,7 +37,7 @@ function byNameThenLine(a: ResolvedUserAlert, b: ResolvedUserAlert): number {
 }
 
 /** User alerts grouped by the file that declares them; rules sorted by name within a file. */
-export function renderAlertRules(model: ResolvedModel): Diagnosed<Artifact[]> {
+export function renderAlertRules(model: ResolvedModel): Artifact[] {
   const byPath = new Map<string, ResolvedUserAlert[]>();
   for (const alert of model.alerts) {
     const path = alertRulePath(alert.source.file);
@@ -87,15 +46,10 @@ export function renderAlertRules(model: ResolvedModel): Diagnosed<Artifact[]> {
     byPath.set(path, list);
   }
   const value: Artifact[] = [];
-  const diagnostics: Diagnostic[] = [];
   for (const [path, alerts] of byPath) {
-    const rules: AlertingRule[] = [];
-    for (const alert of [...alerts].sort(byNameThenLine)) {
-      const built = userAlertExpr(alert);
-      if ("code" in built) diagnostics.push(built);
-      else rules.push(userAlertRule(alert, built.expr));
-    }
-    if (rules.length === 0) continue;
+    const rules = [...alerts]
+      .sort(byNameThenLine)
+      .map((alert) => userAlertRule(alert, userAlertExpr(alert)));
     const group = `lab:alerts:${path.slice(path.lastIndexOf("/") + 1, -".yaml".length)}`;
     value.push(
       makeArtifact(
@@ -105,5 +59,5 @@ export function renderAlertRules(model: ResolvedModel): Diagnosed<Artifact[]> {
       ),
     );
   }
-  return { value, diagnostics };
+  return value;
 }

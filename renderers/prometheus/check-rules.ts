@@ -1,11 +1,31 @@
-/** Rule files for catalog checks: one per check in use, its content fixed by the catalog. */
-import { CHECKS } from "../../core/check-catalog.js";
-import type { Diagnosed, Diagnostic, SourcePos } from "../../core/diagnostics.js";
-import type { From, FromKind, ResolvedCheck, ResolvedModel } from "../../core/model.js";
+/**
+ * Rule files for catalog checks: one per check in use, holding the check's rule (one per size
+ * in use for a sized check) and its `_no_data` companion, which fires when the series the check
+ * reads are missing for a member — its exporter is down or was never there — so that a check of
+ * the form `… == 0` or `… > N` cannot stay silent for want of data.
+ */
+import {
+  CHECKS,
+  JOBS,
+  NO_DATA_SUFFIX,
+  type CheckDef,
+  type JobDef,
+} from "../../core/check-catalog.js";
+import { cmp, type SourcePos } from "../../core/diagnostics.js";
+import { LabError } from "../../core/errors.js";
+import type {
+  From,
+  FromKind,
+  ResolvedCheck,
+  ResolvedModel,
+  ResolvedSize,
+} from "../../core/model.js";
+import { metricNames, type Selector } from "../../core/promql/promql.js";
 import { makeArtifact, type Artifact } from "../../core/renderer.js";
 import { checkRulePath } from "./paths.js";
-import { substituteSelector } from "./promql.js";
+import { memberExpr, parsedOrThrow } from "./promql.js";
 import { ruleFile, type AlertingRule } from "./rule-file.js";
+import { sizeThreshold } from "./size-thresholds.js";
 
 type SourceLookup = ReadonlyMap<FromKind, ReadonlyMap<string, readonly SourcePos[]>>;
 
@@ -51,45 +71,122 @@ function checkSources(check: ResolvedCheck, lookup: SourceLookup): SourcePos[] {
   return out;
 }
 
-function unknownCheck(name: string, sources: readonly SourcePos[]): Diagnostic {
-  const at = sources[0] ?? { file: "", line: 1, col: 1 };
+/** Metrics of cluster-wide exporters: their series do not carry a server's labels. */
+const CLUSTER_METRICS: ReadonlySet<string> = new Set(
+  [...JOBS.values()].filter((j) => j.scope === "cluster").flatMap((j) => j.metrics),
+);
+
+/** Selectors that read series carrying the servers' lab_* labels (all but cluster-wide ones). */
+export function carriesMembership(s: Selector): boolean {
+  return s.metric === null || !CLUSTER_METRICS.has(s.metric);
+}
+
+export function catalogCheck(name: string): { def: CheckDef; job: JobDef } {
+  const def = CHECKS.get(name);
+  const job = def && JOBS.get(def.job);
+  if (!def || !job) throw new LabError("INTERNAL", `check "${name}" is not in the catalog`);
+  return { def, job };
+}
+
+/** `expr` with the number its top-level comparison compares with replaced by `value`. */
+function withThreshold(name: string, expr: string, value: number): string {
+  const root = parsedOrThrow(expr, name).root;
+  const rhs = root.name === "BinaryExpr" ? root.lastChild : null;
+  if (!rhs || rhs.name !== "NumberLiteral") {
+    throw new LabError("INTERNAL", `sized check "${name}" does not compare with a number`);
+  }
+  return expr.slice(0, rhs.from) + String(value) + expr.slice(rhs.to);
+}
+
+function sizedRules(def: CheckDef, sizes: readonly ResolvedSize[]): AlertingRule[] {
+  return sizes.map((size) => {
+    const t = sizeThreshold(size, def.threshold!);
+    const text = withThreshold(def.name, def.expr, t.value);
+    return {
+      alert: def.name,
+      expr: memberExpr(parsedOrThrow(text, def.name), def.name, {
+        extra: [{ name: "lab_size", op: "=", value: size.name }],
+        where: carriesMembership,
+      }),
+      for: def.for,
+      // The same alert name once per size: the label keeps the rules apart (promtool's lint).
+      labels: { severity: def.severity, lab_size: size.name },
+      annotations: {
+        summary: `${def.summary}: ${t.value}% for size ${size.name}`,
+        threshold: `${t.value}%: ${t.why}`,
+      },
+    };
+  });
+}
+
+/** The companion's PromQL: the catalog's `no_data`, else the job's targets being down. */
+function noDataExpr(def: CheckDef, job: JobDef): string | null {
+  if (def.no_data !== undefined) return def.no_data;
+  if (job.scope !== "server" && job.scope !== "probe") {
+    throw new LabError("INTERNAL", `check "${def.name}" of a ${job.scope} job needs no_data`);
+  }
+  const probe = def.probe ? `, probe="${def.probe.protocol}"` : "";
+  const up = `up{job="${job.name}"${probe}} == 0`;
+  // A check that is itself "the job's targets are down" needs no companion.
+  return def.expr.replace(/\s+/g, " ") === up ? null : up;
+}
+
+function noDataRule(def: CheckDef, job: JobDef): AlertingRule | null {
+  const text = noDataExpr(def, job);
+  if (text === null) return null;
+  const reads = metricNames(parsedOrThrow(def.expr, def.name)).join(", ");
   return {
-    ...at,
-    severity: "error",
-    code: "LAB205",
-    pointer: "",
-    message: `unknown check "${name}" (known: ${[...CHECKS.keys()].sort().join(", ")})`,
+    alert: `${def.name}${NO_DATA_SUFFIX}`,
+    expr: memberExpr(parsedOrThrow(text, def.name), def.name, { where: carriesMembership }),
+    for: def.for,
+    labels: { severity: def.severity },
+    annotations: {
+      summary: `No data for ${def.name}: ${job.exporter} (job ${job.name}) is down or missing`,
+      description: `${def.name} reads ${reads}; without those series it cannot fire.`,
+    },
   };
 }
 
-/** The alerting rule of a catalog check, selecting the servers whose `lab_alerts` name it. */
-export function checkRule(name: string): AlertingRule | null {
-  const def = CHECKS.get(name);
-  if (!def) return null;
-  return {
-    alert: def.name,
-    expr: substituteSelector(def.expr, def.name),
-    for: def.for,
-    labels: { severity: def.severity },
-    annotations: { summary: def.summary },
-  };
+/** The alerting rules of a catalog check: its own (one per size for a sized check), then its companion. */
+export function checkRules(name: string, sizes: readonly ResolvedSize[] = []): AlertingRule[] {
+  const { def, job } = catalogCheck(name);
+  const main: AlertingRule[] = def.threshold
+    ? sizedRules(def, sizes)
+    : [
+        {
+          alert: def.name,
+          expr: memberExpr(parsedOrThrow(def.expr, def.name), def.name, {
+            where: carriesMembership,
+          }),
+          for: def.for,
+          labels: { severity: def.severity },
+          annotations: { summary: def.summary },
+        },
+      ];
+  const companion = noDataRule(def, job);
+  return companion ? [...main, companion] : main;
+}
+
+/** The sizes of a check's members, sorted by name. */
+function memberSizes(check: ResolvedCheck, model: ResolvedModel): ResolvedSize[] {
+  const sizeOf = new Map(model.servers.map((s) => [s.name, s.size]));
+  const names = new Set<string>();
+  for (const m of check.members) {
+    const size = sizeOf.get(m.name);
+    if (size) names.add(size);
+  }
+  return model.sizes.filter((s) => names.has(s.name)).sort((a, b) => cmp(a.name, b.name));
 }
 
 /** One rule file per catalog check that applies to at least one server. */
-export function renderCheckRules(model: ResolvedModel): Diagnosed<Artifact[]> {
+export function renderCheckRules(model: ResolvedModel): Artifact[] {
   const lookup = sourceLookup(model);
   const value: Artifact[] = [];
-  const diagnostics: Diagnostic[] = [];
   for (const check of model.checks) {
     if (check.members.length === 0) continue;
-    const sources = checkSources(check, lookup);
-    const rule = checkRule(check.name);
-    if (!rule) {
-      diagnostics.push(unknownCheck(check.name, sources));
-      continue;
-    }
-    const content = ruleFile(`lab:checks:${check.name}`, [rule]);
-    value.push(makeArtifact(checkRulePath(check.name), content, sources));
+    const rules = checkRules(check.name, memberSizes(check, model));
+    const content = ruleFile(`lab:checks:${check.name}`, rules);
+    value.push(makeArtifact(checkRulePath(check.name), content, checkSources(check, lookup)));
   }
-  return { value, diagnostics };
+  return value;
 }

@@ -1,50 +1,55 @@
 import { describe, expect, it } from "vitest";
-import { fixtureModel } from "../../test/promtool/fixture-model.js";
+import { modelFromYaml } from "../../test/yaml-model.js";
 import { prometheusRenderer } from "./prometheus-renderer.js";
 
-const MODEL = fixtureModel(
-  [
-    {
-      name: "mail-1",
-      labels: ["mailserver"],
-      environment: "prod",
-      checks: ["smtp_connect", "puppet_run_failed"],
-      alerts: ["mail_queue_critical"],
-      line: 3,
-    },
-    { name: "db-1", checks: ["puppet_run_failed"], line: 9 },
-  ],
-  [
-    {
-      name: "mail_queue_critical",
-      condition: "mail_queue_length > 1000",
-      for: "5m",
-      severity: "critical",
-      line: 2,
-    },
-  ],
-);
+const LABELS = `
+labels:
+  mailserver: { ports: [25], alerts: [mail_queue_length] }
+  db: {}
+`;
+const ALERTS = `
+alerts:
+  - name: mail_queue_critical
+    target: { labels: [mailserver] }
+    condition: mail_queue_length > 1000
+    for: 5m
+    severity: critical
+`;
+const SERVERS = `
+servers:
+  mail-1: { provider: ssh, labels: [mailserver], environment: prod }
+  db-1: { provider: ssh, labels: [db] }
+`;
+
+function repo(servers = SERVERS) {
+  return modelFromYaml({ "labels.yaml": LABELS, "alerts.yaml": ALERTS, "servers.yaml": servers });
+}
 
 describe("prometheusRenderer", () => {
   it("is named prometheus", () => {
     expect(prometheusRenderer.name).toBe("prometheus");
   });
 
-  it("renders check rules, user-alert rules and targets, sorted by path", () => {
-    const { value, diagnostics } = prometheusRenderer.render(MODEL);
+  it("renders rules, targets, probes, the scrape jobs and the blackbox modules, sorted by path", async () => {
+    const { value, diagnostics } = prometheusRenderer.render(await repo());
     expect(diagnostics).toEqual([]);
     expect(value.map((a) => a.path)).toEqual([
+      "prometheus/blackbox.yaml",
+      "prometheus/probes/mail-1.json",
       "prometheus/rules/alerts/alerts.yaml",
+      "prometheus/rules/checks/cert_expiry.yaml",
+      "prometheus/rules/checks/mail_queue_length.yaml",
       "prometheus/rules/checks/puppet_run_failed.yaml",
       "prometheus/rules/checks/smtp_connect.yaml",
+      "prometheus/scrape.yaml",
       "prometheus/targets/db-1.json",
       "prometheus/targets/mail-1.json",
     ]);
   });
 
-  it("renders a catalog check with its catalog for, severity and summary", () => {
+  it("renders a catalog check with its catalog for, severity and summary, and its companion", async () => {
     const smtp = prometheusRenderer
-      .render(MODEL)
+      .render(await repo())
       .value.find((a) => a.path.endsWith("smtp_connect.yaml"))!;
     expect(smtp.content).toBe(
       [
@@ -58,62 +63,40 @@ describe("prometheusRenderer", () => {
         "        for: 5m",
         "        labels:",
         "          severity: critical",
+        "      - alert: smtp_connect_no_data",
+        "        annotations:",
+        "          description: 'smtp_connect reads probe_success; without those series it cannot fire.'",
+        "          summary: 'No data for smtp_connect: blackbox_exporter (job blackbox) is down or missing'",
+        '        expr: \'up{job="blackbox", probe="smtp", lab_alerts=~".*,smtp_connect,.*"} == 0\'',
+        "        for: 5m",
+        "        labels:",
+        "          severity: critical",
         "",
       ].join("\n"),
     );
-    expect(smtp.sources).toEqual([{ file: "labels.yaml", line: 10, col: 3 }]);
+    expect(smtp.sources).toEqual([{ file: "labels.yaml", line: 3, col: 15 }]);
   });
 
-  it("keeps rule files independent of membership: only target files change when servers do", () => {
-    const before = prometheusRenderer.render(MODEL).value;
-    const grown = fixtureModel(
-      [
-        {
-          name: "mail-1",
-          labels: ["mailserver"],
-          environment: "prod",
-          checks: ["smtp_connect", "puppet_run_failed"],
-          alerts: ["mail_queue_critical"],
-          line: 3,
-        },
-        {
-          name: "mail-2",
-          labels: ["mailserver"],
-          checks: ["smtp_connect", "puppet_run_failed"],
-          alerts: ["mail_queue_critical"],
-          line: 5,
-        },
-        { name: "db-1", checks: ["puppet_run_failed"], line: 9 },
-      ],
-      [
-        {
-          name: "mail_queue_critical",
-          condition: "mail_queue_length > 1000",
-          for: "5m",
-          severity: "critical",
-          line: 2,
-        },
-      ],
-    );
-    const after = prometheusRenderer.render(grown).value;
+  it("keeps rules and scrape jobs independent of membership: only targets change when servers do", async () => {
+    const before = prometheusRenderer.render(await repo()).value;
+    const grown = SERVERS + "  mail-2: { provider: ssh, labels: [mailserver] }\n";
+    const after = prometheusRenderer.render(await repo(grown)).value;
     const hashes = new Map(before.map((a) => [a.path, a.hash]));
     const changed = after.filter((a) => hashes.get(a.path) !== a.hash).map((a) => a.path);
-    expect(changed).toEqual(["prometheus/targets/mail-2.json"]);
+    expect(changed).toEqual(["prometheus/probes/mail-2.json", "prometheus/targets/mail-2.json"]);
   });
 
-  it("leaves out checks no server gets and reports unknown checks", () => {
-    const model = fixtureModel([{ name: "a", labels: ["x"], checks: ["no_such_check"] }]);
-    model.checks.push({ name: "smtp_connect", members: [] });
-    const { value, diagnostics } = prometheusRenderer.render(model);
-    expect(value.map((a) => a.path)).toEqual(["prometheus/targets/a.json"]);
-    expect(diagnostics.map((d) => [d.code, d.file, d.line, d.message.slice(0, 40)])).toEqual([
-      ["LAB205", "labels.yaml", 10, 'unknown check "no_such_check" (known: ce'],
-    ]);
+  it("leaves out checks no server gets", async () => {
+    const { value } = prometheusRenderer.render(
+      await repo("servers:\n  db-1: { provider: ssh, labels: [db] }\n"),
+    );
+    expect(value.filter((a) => a.path.includes("smtp") || a.path.includes("probes/"))).toEqual([]);
   });
 
-  it("gives the same bytes for the same model", () => {
-    const a = prometheusRenderer.render(MODEL).value;
-    const b = prometheusRenderer.render(structuredClone(MODEL)).value;
+  it("gives the same bytes for the same model", async () => {
+    const model = await repo();
+    const a = prometheusRenderer.render(model).value;
+    const b = prometheusRenderer.render(structuredClone(model)).value;
     expect(b).toEqual(a);
   });
 });

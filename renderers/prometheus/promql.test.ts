@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import {
-  alertMatcher,
-  commaList,
-  conditionExpr,
-  parseCondition,
-  rawExpr,
-  substituteSelector,
-} from "./promql.js";
+import { parsePromql } from "../../core/promql/promql.js";
+import { alertMatcher, commaList, memberExpr } from "./promql.js";
+
+function parsed(text: string) {
+  const p = parsePromql(text);
+  if ("error" in p) throw new Error(p.error.message);
+  return p.expr;
+}
 
 describe("commaList", () => {
   it("wraps every item in commas", () => {
@@ -19,84 +19,39 @@ describe("commaList", () => {
 
 describe("alertMatcher", () => {
   it("matches a whole comma-wrapped item", () => {
-    expect(alertMatcher("high_cpu")).toBe('lab_alerts=~".*,high_cpu,.*"');
+    expect(alertMatcher("high_cpu")).toEqual({
+      name: "lab_alerts",
+      op: "=~",
+      value: ".*,high_cpu,.*",
+    });
   });
-  it("escapes regex and string metacharacters", () => {
-    expect(alertMatcher("a.b")).toBe('lab_alerts=~".*,a\\\\.b,.*"');
+  it("escapes regex metacharacters", () => {
+    expect(alertMatcher("a.b").value).toBe(".*,a\\.b,.*");
   });
   it("selects exactly the lists that name the alert", () => {
-    const re = /^.*,high_cpu,.*$/;
+    const re = new RegExp(`^${alertMatcher("high_cpu").value}$`);
     expect(
       [",high_cpu,", ",a,high_cpu,b,", ",high_cpu_x,", ",x_high_cpu,", ","].map((v) => re.test(v)),
     ).toEqual([true, true, false, false, false]);
   });
 });
 
-describe("substituteSelector", () => {
-  it("replaces every LAB_SELECTOR", () => {
-    expect(substituteSelector('a{LAB_SELECTOR} / b{x="1", LAB_SELECTOR}', "c")).toBe(
-      'a{lab_alerts=~".*,c,.*"} / b{x="1", lab_alerts=~".*,c,.*"}',
+describe("memberExpr", () => {
+  it("puts the membership matcher, then the extra ones, into every selector", () => {
+    expect(
+      memberExpr(parsed('a{x="1"} / b'), "r", {
+        extra: [{ name: "lab_size", op: "=", value: "s" }],
+      }),
+    ).toBe(
+      'a{x="1", lab_alerts=~".*,r,.*", lab_size="s"} / b{lab_alerts=~".*,r,.*", lab_size="s"}',
     );
   });
-});
-
-describe("parseCondition", () => {
-  it("reads metric OP number", () => {
-    expect(parseCondition("mail_queue_length > 1000")).toEqual({
-      metric: "mail_queue_length",
-      matchers: "",
-      op: ">",
-      value: "1000",
-    });
-  });
-  it("reads matchers, two-character operators, decimals and exponents", () => {
-    expect(parseCondition(' disk_used{mount="/", } >= 9.5e1 ')).toEqual({
-      metric: "disk_used",
-      matchers: 'mount="/"',
-      op: ">=",
-      value: "9.5e1",
-    });
-    expect(parseCondition("up==0")?.op).toBe("==");
-    expect(parseCondition('http_errors{path="/a{b}", code=~"5.."} > 1')?.matchers).toBe(
-      'path="/a{b}", code=~"5.."',
-    );
-    expect(parseCondition("x != -1")?.value).toBe("-1");
-  });
-  it("refuses anything else", () => {
-    for (const bad of [
-      "x > y",
-      "x = 1",
-      "rate(x[5m]) > 1",
-      "x >",
-      "> 1",
-      "x > 1 and y",
-      "9x > 1",
-    ]) {
-      expect(parseCondition(bad), bad).toBeNull();
-    }
-  });
-});
-
-describe("conditionExpr", () => {
-  it("adds the membership matcher to the metric", () => {
-    expect(conditionExpr(parseCondition("mail_queue_length > 1000")!, "mq")).toBe(
-      'mail_queue_length{lab_alerts=~".*,mq,.*"} > 1000',
-    );
-    expect(conditionExpr(parseCondition('disk_used{mount="/"} > 90')!, "d")).toBe(
-      'disk_used{mount="/", lab_alerts=~".*,d,.*"} > 90',
+  it("leaves out the selectors a filter refuses", () => {
+    expect(memberExpr(parsed("a * on (n) b"), "r", { where: (s) => s.metric !== "a" })).toBe(
+      'a * on (n) b{lab_alerts=~".*,r,.*"}',
     );
   });
-});
-
-describe("rawExpr", () => {
-  it("substitutes LAB_SELECTOR where the user put it", () => {
-    expect(rawExpr(" rate(x{LAB_SELECTOR}[5m]) > 1\n", "r")).toBe(
-      'rate(x{lab_alerts=~".*,r,.*"}[5m]) > 1',
-    );
-  });
-  it("otherwise joins on lab_server with the members' up series", () => {
-    expect(rawExpr("max by (lab_server) (x) > 1", "r")).toBe(
-      '(max by (lab_server) (x) > 1) and on (lab_server) group by (lab_server) (up{lab_alerts=~".*,r,.*"})',
-    );
+  it("writes the matcher value as a PromQL string", () => {
+    expect(memberExpr(parsed("x"), "a.b")).toBe('x{lab_alerts=~".*,a\\\\.b,.*"}');
   });
 });

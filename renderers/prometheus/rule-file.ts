@@ -13,7 +13,8 @@ export interface AlertingRule {
   alert: string;
   expr: string;
   for?: string;
-  labels: { severity: string };
+  /** `severity`, and `lab_size` on the per-size rules of a sized check. */
+  labels: { severity: string; lab_size?: string };
   annotations: Record<string, string>;
 }
 

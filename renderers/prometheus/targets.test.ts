@@ -1,12 +1,33 @@
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../../core/canonical.js";
-import { fixtureModel, server } from "../../test/promtool/fixture-model.js";
+import { modelFromYaml } from "../../test/yaml-model.js";
 import { renderTargets, scrapeAddress, targetFile, targetLabels } from "./targets.js";
+
+const REPO = `
+labels:
+  mailserver: { alerts: [smtp_connect] }
+  prod: {}
+groups:
+  production: { match: { labels: [prod] } }
+  eu: { match: { region: eu-west } }
+sizes:
+  medium: { abstract: { cores: 4, memory: 8GB }, providers: { xcpng: { cores: 4, memory: 8GB, disk: 50GB } } }
+servers:
+  mail-1: { provider: xcpng, labels: [prod, mailserver], environment: prod, region: eu-west, size: medium }
+  bare: { provider: ssh, address: 10.0.0.7 }
+alerts:
+  - name: mail_queue_critical
+    target: { labels: [mailserver] }
+    condition: mail_queue_length > 1000
+  - name: cpu_hot
+    target: { servers: [bare] }
+    condition: cpu > 1
+`;
 
 describe("scrapeAddress", () => {
   it("adds the node exporter port", () => {
     expect(scrapeAddress("mail-1.example.org")).toBe("mail-1.example.org:9100");
-    expect(scrapeAddress("10.0.0.5")).toBe("10.0.0.5:9100");
+    expect(scrapeAddress("10.0.0.5", 25)).toBe("10.0.0.5:25");
   });
   it("brackets IPv6 literals", () => {
     expect(scrapeAddress("fd00::1")).toBe("[fd00::1]:9100");
@@ -15,19 +36,10 @@ describe("scrapeAddress", () => {
 });
 
 describe("targetLabels", () => {
-  it("carries identity, placement and membership, lists sorted and comma-wrapped", () => {
-    const s = server({
-      name: "mail-1",
-      provider: "xcpng",
-      labels: ["prod", "mailserver"],
-      groups: ["production", "eu"],
-      environment: "prod",
-      region: "eu-west",
-      size: "medium",
-      checks: ["smtp_connect", "cpu_threshold"],
-      alerts: ["mail_queue_critical"],
-    });
-    expect(targetLabels(s)).toEqual({
+  it("carries identity, placement and membership, lists sorted and comma-wrapped", async () => {
+    const model = await modelFromYaml(REPO);
+    const mail = model.servers.find((s) => s.name === "mail-1")!;
+    expect(targetLabels(mail)).toEqual({
       lab_server: "mail-1",
       lab_provider: "xcpng",
       lab_environment: "prod",
@@ -35,42 +47,35 @@ describe("targetLabels", () => {
       lab_size: "medium",
       lab_labels: ",mailserver,prod,",
       lab_groups: ",eu,production,",
-      lab_alerts: ",cpu_threshold,mail_queue_critical,smtp_connect,",
+      lab_alerts:
+        ",cert_expiry,cpu_threshold,mail_queue_critical,memory_threshold,puppet_run_failed,smtp_connect,",
     });
   });
-  it("leaves out what the server does not have", () => {
-    expect(targetLabels(server({ name: "bare" }))).toEqual({
+  it("leaves out what the server does not have", async () => {
+    const model = await modelFromYaml(REPO);
+    expect(targetLabels(model.servers.find((s) => s.name === "bare")!)).toEqual({
       lab_server: "bare",
       lab_provider: "ssh",
       lab_labels: ",",
       lab_groups: ",",
-      lab_alerts: ",",
+      lab_alerts: ",cert_expiry,cpu_hot,puppet_run_failed,",
     });
-  });
-  it("lists a name once when it is both a check and a user alert", () => {
-    const s = server({ name: "x", checks: ["cpu_threshold", "a"], alerts: ["cpu_threshold"] });
-    expect(s.alerts.map((a) => `${a.name}/${a.kind}`)).toEqual([
-      "a/check",
-      "cpu_threshold/check",
-      "cpu_threshold/user",
-    ]);
-    expect(targetLabels(s).lab_alerts).toBe(",a,cpu_threshold,");
   });
 });
 
 describe("targetFile", () => {
-  it("is a file_sd list with one target group", () => {
-    expect(targetFile(server({ name: "db-1", address: "10.0.0.7", region: "eu" }))).toBe(
+  it("is a file_sd list with one target group at the node exporter", async () => {
+    const model = await modelFromYaml(REPO);
+    expect(targetFile(model.servers.find((s) => s.name === "bare")!)).toBe(
       [
         "[",
         "  {",
         '    "labels": {',
-        '      "lab_alerts": ",",',
+        '      "lab_alerts": ",cert_expiry,cpu_hot,puppet_run_failed,",',
         '      "lab_groups": ",",',
         '      "lab_labels": ",",',
         '      "lab_provider": "ssh",',
-        '      "lab_region": "eu",',
-        '      "lab_server": "db-1"',
+        '      "lab_server": "bare"',
         "    },",
         '    "targets": [',
         '      "10.0.0.7:9100"',
@@ -81,36 +86,22 @@ describe("targetFile", () => {
       ].join("\n"),
     );
   });
-});
-
-describe("targetFile and canonicalJson", () => {
-  it("agree byte for byte", () => {
-    const s = server({ name: "m", labels: ["b", "a"], region: "r", size: "s", checks: ["x", "w"] });
-    expect(targetFile(s)).toBe(
-      canonicalJson([{ targets: [scrapeAddress(s.address)], labels: targetLabels(s) }]),
-    );
+  it("agrees byte for byte with canonicalJson", async () => {
+    const model = await modelFromYaml(REPO);
+    for (const s of model.servers) {
+      expect(targetFile(s)).toBe(
+        canonicalJson([{ targets: [scrapeAddress(s.address)], labels: targetLabels(s) }]),
+      );
+    }
   });
 });
 
 describe("renderTargets", () => {
-  it("writes one file per server, citing the server and its labels (not its alerts)", () => {
-    const model = fixtureModel(
-      [
-        { name: "b", labels: ["web"], alerts: ["slow"], line: 7 },
-        { name: "a", line: 2 },
-      ],
-      [{ name: "slow", condition: "latency > 1", file: "alerts.yaml", line: 4 }],
-    );
-    const artifacts = renderTargets(model);
-    expect(artifacts.map((a) => [a.path, a.sources])).toEqual([
-      ["prometheus/targets/a.json", [{ file: "servers.yaml", line: 2, col: 3 }]],
-      [
-        "prometheus/targets/b.json",
-        [
-          { file: "labels.yaml", line: 10, col: 3 },
-          { file: "servers.yaml", line: 7, col: 3 },
-        ],
-      ],
+  it("writes one file per server, citing the server, its labels and groups (not its alerts)", async () => {
+    const model = await modelFromYaml(REPO);
+    expect(renderTargets(model).map((a) => [a.path, a.sources.map((s) => s.line)])).toEqual([
+      ["prometheus/targets/bare.json", [12]],
+      ["prometheus/targets/mail-1.json", [3, 4, 6, 7, 11]],
     ]);
   });
 });

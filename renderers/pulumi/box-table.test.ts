@@ -35,4 +35,33 @@ describe("formatBoxTable", () => {
       ["┌──────┐", "│ name │", "├──────┤", "└──────┘", ""].join("\n"),
     );
   });
+
+  it("gives a cell of several lines as many table lines, its column as wide as its widest line", () => {
+    expect(
+      formatBoxTable(
+        ["", "AWS"],
+        [
+          ["Compute", "2× t3.large (medium)\n1× m5.xlarge (large)"],
+          ["Cost", "total"],
+        ],
+      ),
+    ).toBe(
+      [
+        "┌─────────┬──────────────────────┐",
+        "│         │ AWS                  │",
+        "├─────────┼──────────────────────┤",
+        "│ Compute │ 2× t3.large (medium) │",
+        "│         │ 1× m5.xlarge (large) │",
+        "│ Cost    │ total                │",
+        "└─────────┴──────────────────────┘",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("draws a rule between rows when asked", () => {
+    expect(formatBoxTable(["a"], [["x\ny"], ["z"]], { rowRules: true })).toBe(
+      ["┌───┐", "│ a │", "├───┤", "│ x │", "│ y │", "├───┤", "│ z │", "└───┘", ""].join("\n"),
+    );
+  });
 });

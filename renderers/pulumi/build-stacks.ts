@@ -1,8 +1,9 @@
 /** From the resolved model to the stacks Pulumi manages: servers grouped and mapped. Pure. */
 import { cmp } from "../../core/diagnostics.js";
-import type { Diagnostic, SourcePos } from "../../core/diagnostics.js";
-import { escapeToken } from "../../core/json-pointer.js";
+import type { SourcePos } from "../../core/diagnostics.js";
+import { LabError } from "../../core/errors.js";
 import type { ResolvedModel, ResolvedServer, ResolvedSize } from "../../core/model.js";
+import { awsRegionOf } from "./aws-region.js";
 import { awsShape, xcpngShape } from "./size-shapes.js";
 import { isPulumiProvider, stackName } from "./stack-config.js";
 import type {
@@ -11,17 +12,6 @@ import type {
   StackConfig,
   XcpngServerConfig,
 } from "./stack-config.js";
-
-/** An AWS region name such as eu-west-1 or us-gov-west-1 (lab regions may be broader). */
-const AWS_REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]+$/;
-
-/** The AWS region of a lab region: mapped by `lab.regions.aws`, else the name itself if it is one. */
-function awsRegionOf(model: ResolvedModel, region: string | null): string | undefined {
-  if (region === null) return undefined;
-  const mapped = model.settings.regions.aws?.[region];
-  if (mapped !== undefined) return mapped;
-  return AWS_REGION.test(region) ? region : undefined;
-}
 
 export interface StackSpec {
   name: string;
@@ -40,15 +30,14 @@ interface Context {
   model: ResolvedModel;
   sizes: ReadonlyMap<string, ResolvedSize>;
   labelSources: ReadonlyMap<string, SourcePos>;
-  diagnostics: Diagnostic[];
 }
 
-function serverPointer(server: ResolvedServer, key?: string): string {
-  return `/servers/${escapeToken(server.name)}${key ? `/${key}` : ""}`;
-}
-
-function report(ctx: Context, d: Omit<Diagnostic, "file" | "line" | "col">, at: SourcePos): void {
-  ctx.diagnostics.push({ file: at.file, line: at.line, col: at.col, ...d });
+/** A model validate passed has none of these; meeting one is a bug, not a user mistake. */
+function unvalidated(server: ResolvedServer, what: string): never {
+  throw new LabError(
+    "INTERNAL",
+    `pulumi renderer: ${server.provider} server "${server.name}" ${what}; validate reports this (LAB206, LAB207) before rendering`,
+  );
 }
 
 function sortedUnique(values: Iterable<string>): string[] {
@@ -73,51 +62,10 @@ function xcpngTags(repo: string, server: ResolvedServer, size: string): string[]
   return sortedUnique(tags);
 }
 
-/** The server's size, or a diagnostic when it has none. */
-function sizeOf(ctx: Context, server: ResolvedServer): ResolvedSize | null {
+/** The server's size (validate guarantees a server Pulumi manages has one). */
+function sizeOf(ctx: Context, server: ResolvedServer): ResolvedSize {
   const size = server.size === null ? undefined : ctx.sizes.get(server.size);
-  if (size) return size;
-  const known = [...ctx.sizes.keys()].join(", ") || "none defined";
-  report(
-    ctx,
-    {
-      severity: "error",
-      code: "LAB207",
-      pointer: serverPointer(server),
-      message: `${server.provider} server "${server.name}" has no size, so there is nothing to create (known sizes: ${known})`,
-      fix: "set `size:` on the server or on one of its labels",
-    },
-    server.source,
-  );
-  return null;
-}
-
-function noMapping(ctx: Context, server: ResolvedServer, size: ResolvedSize, what: string): void {
-  report(
-    ctx,
-    {
-      severity: "error",
-      code: "LAB206",
-      pointer: `/sizes/${escapeToken(size.name)}/providers/${server.provider}`,
-      message: `size "${size.name}" (of server "${server.name}") ${what}`,
-      fix: `add providers.${server.provider} to size ${size.name}`,
-    },
-    size.source,
-  );
-}
-
-function warnMissing(ctx: Context, server: ResolvedServer, missing: string[]): void {
-  if (!missing.length) return;
-  report(
-    ctx,
-    {
-      severity: "warning",
-      code: "LAB207",
-      pointer: serverPointer(server),
-      message: `${server.provider} server "${server.name}": ${missing.join("; ")}`,
-    },
-    server.source,
-  );
+  return size ?? unvalidated(server, "has no size");
 }
 
 function base(server: ResolvedServer, size: ResolvedSize): { size: string; image?: string } {
@@ -125,59 +73,28 @@ function base(server: ResolvedServer, size: ResolvedSize): { size: string; image
   return image === undefined ? { size: size.name } : { size: size.name, image };
 }
 
-function awsServer(
-  ctx: Context,
-  server: ResolvedServer,
-  size: ResolvedSize,
-): AwsServerConfig | null {
-  const shape = awsShape(size.spec);
-  if (!shape) {
-    noMapping(ctx, server, size, "has no aws mapping (instance_type)");
-    return null;
-  }
-  const missing: string[] = [];
-  if (server.spec.image === undefined)
-    missing.push("no image (an AMI id such as ami-0123456789abcdef0)");
-  const region = server.region;
-  const awsRegion = awsRegionOf(ctx.model, region);
-  if (awsRegion === undefined) {
-    const what =
-      region === null
-        ? "no region"
-        : `region "${region}" is not an AWS region and lab.regions.aws does not map it`;
-    missing.push(
-      `${what}: the stack uses the AWS provider's default region (aws:region, AWS_REGION)`,
-    );
-  }
-  warnMissing(ctx, server, missing);
+function awsServer(ctx: Context, server: ResolvedServer, size: ResolvedSize): AwsServerConfig {
+  const shape =
+    awsShape(size.spec) ?? unvalidated(server, `has size "${size.name}" with no aws mapping`);
   const tags = awsTags(ctx.model.settings.name, server, size.name);
   const out: AwsServerConfig = { ...base(server, size), aws: shape, tags };
+  const awsRegion = awsRegionOf(ctx.model.settings.regions, server.region);
   if (awsRegion !== undefined) out.region = awsRegion;
   return out;
 }
 
-function xcpngServer(
-  ctx: Context,
-  server: ResolvedServer,
-  size: ResolvedSize,
-): XcpngServerConfig | null {
+function xcpngServer(ctx: Context, server: ResolvedServer, size: ResolvedSize): XcpngServerConfig {
   const shape = xcpngShape(size.spec);
-  if (!shape || shape.cores === undefined || shape.memory_mb === undefined) {
-    noMapping(ctx, server, size, shape ? "gives xcpng no cores or memory" : "has no xcpng mapping");
-    return null;
+  const { cores, memory_mb, disk_gb } = shape ?? {};
+  if (cores === undefined || memory_mb === undefined || disk_gb === undefined) {
+    return unvalidated(server, `has size "${size.name}" with no complete xcpng mapping`);
   }
-  if (shape.disk_gb === undefined) {
-    noMapping(ctx, server, size, "gives xcpng no disk (providers.xcpng.disk or abstract.disk)");
-    return null;
-  }
-  if (server.spec.image === undefined) {
-    warnMissing(ctx, server, [
-      "no image: Pulumi clones the site's default Xen Orchestra template, if one is set",
-    ]);
-  }
-  const xcpng = { cores: shape.cores, memory_mb: shape.memory_mb, disk_gb: shape.disk_gb };
   const tags = xcpngTags(ctx.model.settings.name, server, size.name);
-  const out: XcpngServerConfig = { ...base(server, size), xcpng, tags };
+  const out: XcpngServerConfig = {
+    ...base(server, size),
+    xcpng: { cores, memory_mb, disk_gb },
+    tags,
+  };
   if (server.region !== null) out.region = server.region;
   return out;
 }
@@ -193,9 +110,7 @@ function addServer(ctx: Context, buckets: Map<string, Bucket>, server: ResolvedS
   if (!isPulumiProvider(server.provider)) return;
   const provider = server.provider;
   const size = sizeOf(ctx, server);
-  if (!size) return;
   const entry = provider === "aws" ? awsServer(ctx, server, size) : xcpngServer(ctx, server, size);
-  if (!entry) return;
   const name = stackName(provider, server.environment);
   let bucket = buckets.get(name);
   if (!bucket) {
@@ -210,13 +125,15 @@ function addServer(ctx: Context, buckets: Map<string, Bucket>, server: ResolvedS
   }
 }
 
-/** Group the model's servers into stacks; diagnostics for servers that cannot be mapped. */
-export function buildStacks(model: ResolvedModel): { value: StackSet; diagnostics: Diagnostic[] } {
+/**
+ * Group the model's servers into stacks. The model is a validated one: every server Pulumi
+ * manages has a size mapped for its provider (validate reports LAB206/LAB207 otherwise).
+ */
+export function buildStacks(model: ResolvedModel): StackSet {
   const ctx: Context = {
     model,
     sizes: new Map(model.sizes.map((s) => [s.name, s])),
     labelSources: new Map(model.labels.map((l) => [l.name, l.source])),
-    diagnostics: [],
   };
   const buckets = new Map<string, Bucket>();
   const unmanaged = { baremetal: [] as string[], ssh: [] as string[] };
@@ -239,5 +156,5 @@ export function buildStacks(model: ResolvedModel): { value: StackSet; diagnostic
       } as StackConfig,
       sources: b.sources,
     }));
-  return { value: { stacks, unmanaged }, diagnostics: ctx.diagnostics };
+  return { stacks, unmanaged };
 }

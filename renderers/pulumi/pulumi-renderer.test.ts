@@ -1,14 +1,28 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { canonicalYaml } from "../../core/canonical.js";
-import type { ResolvedModel } from "../../core/model.js";
+import { LabError } from "../../core/errors.js";
+import type { ResolvedModel, ResolvedServer } from "../../core/model.js";
 import { contentHash } from "../../core/renderer.js";
+import { checkYaml, modelFromYaml } from "../../test/yaml-model.js";
 import { buildStacks } from "./build-stacks.js";
+import { STACKS_REPO } from "./fixtures/stacks-repo.js";
 import { pulumiRenderer } from "./pulumi-renderer.js";
-import { sampleModel } from "./sample-model.js";
 import { parseStackConfig, stackConfigDocument } from "./stack-config.js";
 
 const HEADER =
   "# Rendered by lab from the config repository. Edit the repository, not this file.\n";
+
+let sample: ResolvedModel;
+beforeAll(async () => {
+  sample = await modelFromYaml(STACKS_REPO);
+});
+
+/** The fixture with one file's text edited. */
+async function edited(path: string, from: string, to: string): Promise<ResolvedModel> {
+  const text = STACKS_REPO[path] ?? "";
+  expect(text).toContain(from);
+  return modelFromYaml({ ...STACKS_REPO, [path]: text.replace(from, to) });
+}
 
 function contentOf(model: ResolvedModel, path: string): string {
   const artifact = pulumiRenderer.render(model).value.find((a) => a.path === path);
@@ -18,7 +32,7 @@ function contentOf(model: ResolvedModel, path: string): string {
 
 describe("pulumiRenderer", () => {
   it("renders one stack per managed provider and environment, sorted by path", () => {
-    const paths = pulumiRenderer.render(sampleModel()).value.map((a) => a.path);
+    const paths = pulumiRenderer.render(sample).value.map((a) => a.path);
     expect(paths).toEqual([
       "pulumi/aws-prod/Pulumi.aws-prod.yaml",
       "pulumi/aws-prod/Pulumi.yaml",
@@ -33,7 +47,7 @@ describe("pulumiRenderer", () => {
   });
 
   it("writes an aws server's instance type, volume, image and lab's labels as tags", () => {
-    expect(contentOf(sampleModel(), "pulumi/aws-staging/Pulumi.aws-staging.yaml")).toBe(
+    expect(contentOf(sample, "pulumi/aws-staging/Pulumi.aws-staging.yaml")).toBe(
       HEADER +
         [
           "config:",
@@ -58,7 +72,7 @@ describe("pulumiRenderer", () => {
   });
 
   it("writes an xcpng server's cores, memory and disk (the disk from the abstract size)", () => {
-    expect(contentOf(sampleModel(), "pulumi/xcpng-prod/Pulumi.xcpng-prod.yaml")).toBe(
+    expect(contentOf(sample, "pulumi/xcpng-prod/Pulumi.xcpng-prod.yaml")).toBe(
       HEADER +
         [
           "config:",
@@ -87,7 +101,7 @@ describe("pulumiRenderer", () => {
   });
 
   it("writes the project file with a Pulumi-safe project name", () => {
-    expect(contentOf(sampleModel(), "pulumi/xcpng/Pulumi.yaml")).toBe(
+    expect(contentOf(sample, "pulumi/xcpng/Pulumi.yaml")).toBe(
       HEADER +
         [
           'description: "acme infra: xcpng servers with no environment"',
@@ -99,7 +113,7 @@ describe("pulumiRenderer", () => {
   });
 
   it("lists the stacks and the servers Pulumi does not manage", () => {
-    const text = contentOf(sampleModel(), "pulumi/stacks.yaml");
+    const text = contentOf(sample, "pulumi/stacks.yaml");
     expect(text).toContain("# Baremetal and ssh servers are not managed by Pulumi");
     expect(text.slice(text.indexOf("not_managed_by_pulumi:"))).toBe(
       [
@@ -133,82 +147,61 @@ describe("pulumiRenderer", () => {
     );
   });
 
-  it("reports servers it cannot map, with positions, and leaves them out", () => {
-    const { value, diagnostics } = pulumiRenderer.render(sampleModel());
-    expect(diagnostics).toEqual([
-      {
-        file: "servers/aws.yaml",
-        line: 10,
-        col: 3,
-        severity: "warning",
-        code: "LAB207",
-        pointer: "/servers/mail-2",
-        message:
-          'aws server "mail-2": no image (an AMI id such as ami-0123456789abcdef0); region "eu-west" ' +
-          "is not an AWS region and lab.regions.aws does not map it: the stack uses the AWS provider's " +
-          "default region (aws:region, AWS_REGION)",
-      },
-      {
-        file: "servers/aws.yaml",
-        line: 30,
-        col: 3,
-        severity: "error",
-        code: "LAB207",
-        pointer: "/servers/lost-1",
-        message:
-          'aws server "lost-1" has no size, so there is nothing to create (known sizes: medium, tiny)',
-        fix: "set `size:` on the server or on one of its labels",
-      },
-      {
-        file: "sizes.yaml",
-        line: 9,
-        col: 3,
-        severity: "error",
-        code: "LAB206",
-        pointer: "/sizes/tiny/providers/xcpng",
-        message: 'size "tiny" (of server "tiny-vm") has no xcpng mapping',
-        fix: "add providers.xcpng to size tiny",
-      },
+  it("reports nothing: what a server's provider needs is validate's to say", async () => {
+    const { model, diagnostics } = await checkYaml(STACKS_REPO);
+    expect(diagnostics.map((d) => `${d.code} ${d.pointer}`)).toEqual([
+      "LAB207 /servers/mail-2",
+      "LAB207 /servers/mail-2/region",
     ]);
-    const all = value.map((a) => a.content).join("");
-    expect(all).not.toContain("lost-1:");
-    expect(all).not.toContain("tiny-vm:");
+    expect(pulumiRenderer.render(model).diagnostics).toEqual([]);
   });
 
-  it("maps a lab region to an AWS region through lab.regions.aws", () => {
+  it("treats a model validate would refuse as a bug (INTERNAL), not as user input", () => {
+    const changed = (name: string, patch: Partial<ResolvedServer>): ResolvedModel => ({
+      ...sample,
+      servers: sample.servers.map((s) => (s.name === name ? { ...s, ...patch } : s)),
+    });
+    const noSize = changed("api-1", { size: null, sizeFrom: null });
+    const unmapped = changed("ci-1", { size: "tiny" });
+    for (const model of [noSize, unmapped]) {
+      try {
+        buildStacks(model);
+        expect.unreachable();
+      } catch (err) {
+        expect(err).toBeInstanceOf(LabError);
+        expect((err as LabError).code).toBe("INTERNAL");
+      }
+    }
+  });
+
+  it("maps a lab region to an AWS region through lab.regions.aws", async () => {
     const regionOf = (model: ResolvedModel, server: string): string | undefined => {
-      for (const stack of buildStacks(model).value.stacks) {
+      for (const stack of buildStacks(model).stacks) {
         const servers: Readonly<Record<string, { region?: string }>> = stack.config.servers;
         if (server in servers) return servers[server]?.region;
       }
       return undefined;
     };
-    const model = sampleModel();
-    expect(regionOf(model, "mail-2")).toBeUndefined();
-    model.servers = model.servers.map((s) =>
-      s.name === "mail-2" ? { ...s, region: "eu-central" } : s,
-    );
-    expect(regionOf(model, "mail-2")).toBe("eu-central-1");
-    const { diagnostics } = buildStacks(model);
-    expect(
-      diagnostics.some((d) => d.pointer === "/servers/mail-2" && /region/.test(d.message)),
-    ).toBe(false);
+    expect(regionOf(sample, "mail-2")).toBeUndefined();
+    expect(regionOf(sample, "api-1")).toBe("eu-west-1");
+    const moved = await edited("servers/aws.yaml", "region: eu-west\n", "region: eu-central\n");
+    expect(regionOf(moved, "mail-2")).toBe("eu-central-1");
   });
 
   it("cites the server, its size and the label that gave the size", () => {
     const artifact = pulumiRenderer
-      .render(sampleModel())
+      .render(sample)
       .value.find((a) => a.path === "pulumi/aws-staging/Pulumi.aws-staging.yaml");
     expect(artifact?.sources).toEqual([
-      { file: "labels.yaml", line: 2, col: 3 },
-      { file: "servers/aws.yaml", line: 10, col: 3 },
-      { file: "sizes.yaml", line: 2, col: 3 },
+      { file: "labels.yaml", line: 3, col: 5 },
+      { file: "servers/aws.yaml", line: 10, col: 5 },
+      { file: "sizes.yaml", line: 3, col: 5 },
     ]);
     expect(artifact?.hash).toBe(contentHash(artifact?.content ?? ""));
   });
 
   it("gives the same bytes twice and for servers in another order", () => {
-    const model = sampleModel();
+    const model = sample;
     const reversed = { ...model, servers: [...model.servers].reverse() };
     const first = pulumiRenderer.render(model);
     expect(pulumiRenderer.render(model)).toEqual(first);
@@ -216,16 +209,16 @@ describe("pulumiRenderer", () => {
   });
 
   it("writes stack configs byte for byte as core's canonicalYaml would", () => {
-    const model = sampleModel();
-    for (const stack of buildStacks(model).value.stacks) {
+    const model = sample;
+    for (const stack of buildStacks(model).stacks) {
       const text = contentOf(model, `pulumi/${stack.name}/Pulumi.${stack.name}.yaml`);
       expect(text).toBe(HEADER + canonicalYaml(stackConfigDocument(stack.config)));
     }
   });
 
   it("writes stack configs that parse back to what was built", () => {
-    const model = sampleModel();
-    for (const stack of buildStacks(model).value.stacks) {
+    const model = sample;
+    for (const stack of buildStacks(model).stacks) {
       const text = contentOf(model, `pulumi/${stack.name}/Pulumi.${stack.name}.yaml`);
       expect(parseStackConfig(text)).toEqual({ ok: true, config: stack.config });
     }

@@ -11,7 +11,8 @@ export function shuffledSource(source: FileSource, seed: number): FileSource {
     description: `${source.description} (shuffled)`,
     read: (path, signal) => source.read(path, signal),
     async list(signal) {
-      const entries = await source.list(signal);
+      const listing = await source.list(signal);
+      const entries = listing.files;
       let state = seed >>> 0 || 1;
       const next = (): number => {
         state ^= state << 13;
@@ -23,7 +24,7 @@ export function shuffledSource(source: FileSource, seed: number): FileSource {
         const j = Math.floor(next() * (i + 1));
         [entries[i], entries[j]] = [entries[j]!, entries[i]!];
       }
-      return entries;
+      return listing;
     },
   };
 }

@@ -1,0 +1,93 @@
+/**
+ * Blackbox probe targets: for every server, one target per port a probe check covers — each
+ * declared port whose check probes (`ports: [25, 587]` gives two smtp probes), and the default
+ * port of a probe check the server gets by name without any such port. The series of a probe
+ * carry the server's lab_* labels plus `probe` (the protocol) and `port`, so an alert fires per
+ * port.
+ */
+import { CHECKS, checkForPort, type ProbeDef } from "../../core/check-catalog.js";
+import type { ResolvedModel, ResolvedServer } from "../../core/model.js";
+import { makeArtifact, type Artifact } from "../../core/renderer.js";
+import { probePath } from "./paths.js";
+import { scrapeAddress, targetLabels } from "./targets.js";
+
+export interface Probe {
+  check: string;
+  protocol: string;
+  port: number;
+  /** The blackbox module (blackbox.yaml). */
+  module: string;
+  /** What the blackbox exporter is asked to probe (`__param_target`). */
+  target: string;
+}
+
+/** The blackbox module of a protocol on a port: `lab_<protocol>`, `lab_<protocol>_tls`. */
+export function probeModule(probe: ProbeDef, port: number): string {
+  const tls = probe.tls_ports?.includes(port) ?? false;
+  return `lab_${probe.protocol}${tls ? "_tls" : ""}`;
+}
+
+function probeTarget(protocol: string, address: string, port: number): string {
+  const hostPort = scrapeAddress(address, port);
+  return protocol === "https" ? `https://${hostPort}` : hostPort;
+}
+
+function probe(check: string, def: ProbeDef, port: number, address: string): Probe {
+  return {
+    check,
+    protocol: def.protocol,
+    port,
+    module: probeModule(def, port),
+    target: probeTarget(def.protocol, address, port),
+  };
+}
+
+/** The probes of one server, sorted by port, then check. */
+export function serverProbes(server: ResolvedServer): Probe[] {
+  const out: Probe[] = [];
+  const covered = new Set<string>();
+  for (const { port } of server.ports) {
+    const check = checkForPort(port);
+    const def = CHECKS.get(check)?.probe;
+    if (!def) continue;
+    covered.add(check);
+    out.push(probe(check, def, port, server.address));
+  }
+  for (const ref of server.alerts) {
+    const def = ref.kind === "check" ? CHECKS.get(ref.name)?.probe : undefined;
+    if (!def || def.port === undefined || covered.has(ref.name)) continue;
+    covered.add(ref.name);
+    out.push(probe(ref.name, def, def.port, server.address));
+  }
+  return out.sort(
+    (a, b) => a.port - b.port || (a.check < b.check ? -1 : a.check > b.check ? 1 : 0),
+  );
+}
+
+/** The file_sd document of a server's probes; keys sorted as canonicalJson writes them. */
+export function probeFile(server: ResolvedServer, probes: readonly Probe[]): string {
+  const base = targetLabels(server);
+  const groups = probes.map((p) => {
+    const labels: Record<string, string> = {
+      ...base,
+      __param_module: p.module,
+      port: String(p.port),
+      probe: p.protocol,
+    };
+    const sorted: Record<string, string> = {};
+    for (const key of Object.keys(labels).sort()) sorted[key] = labels[key]!;
+    return { labels: sorted, targets: [p.target] };
+  });
+  return JSON.stringify(groups, null, 2) + "\n";
+}
+
+/** One probe file per server that has probes, sorted by path. */
+export function renderProbes(model: ResolvedModel): Artifact[] {
+  const out: Artifact[] = [];
+  for (const server of model.servers) {
+    const probes = serverProbes(server);
+    if (probes.length === 0) continue;
+    out.push(makeArtifact(probePath(server.name), probeFile(server, probes), [server.source]));
+  }
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
