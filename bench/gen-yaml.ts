@@ -120,7 +120,9 @@ function classPuppet(c: GenClass): string {
         "  }",
       ]
     : [`  package { '${c.module}-${c.role}':`, "    ensure => installed,", "  }"];
-  return [`class ${className(c)} {`, ...body, "}", ""].join("\n");
+  // The parameters labels may give (labelYaml): optional, so labels without them fit too.
+  const params = ["  Optional[String] $tuning = undef,", "  Integer[1] $workers = 1,"];
+  return [`class ${className(c)} (`, ...params, ") {", ...body, "}", ""].join("\n");
 }
 
 function section(name: string, blocks: readonly string[]): string {

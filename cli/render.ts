@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { UsageError } from "../core/errors.js";
 import { RENDERER_NAMES, type RendererName } from "../core/renderer.js";
 import { didYouMean } from "../core/suggest.js";
+import { COMPARE_HELP } from "./compare.js";
 import type { CliContext } from "./context.js";
 import { examples } from "./examples.js";
 import { outputOption, type OutputFormat } from "./output.js";
@@ -62,6 +63,7 @@ export function renderCommand(ctx: CliContext): Command {
         "\nWith selector flags, lab render previews the selection's files and writes nothing: the\n" +
         "rendered tree always holds the whole repo (lab enc, Prometheus and Naemon read it). With\n" +
         "--out DIR as well, the selection is written to DIR, which must not hold a full tree.\n" +
+        COMPARE_HELP +
         "\nThe tree is replaced as a whole: built in a version folder beside it, then the symlink\n" +
         "<out> is swapped to it atomically. Files that do not change keep their bytes and times;\n" +
         "a run with no change writes nothing. Folders of renderers that did not run are kept.\n" +

@@ -244,16 +244,19 @@ describe("lab render --all-providers", () => {
     const r = await lab(["--repo", repo, "render", "--label", "mailserver", "--all-providers"]);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^┌─+┬/);
-    expect(lines[1]).toMatch(/│ +│ AWS +│ XCP-ng +│ Bare Metal +│ SSH +│/);
+    expect(lines[0]).toBe("2 servers: mail-1, mail-2");
+    expect(lines[1]).toMatch(/^┌─+┬/);
+    expect(lines[2]).toMatch(/│ +│ AWS +│ XCP-ng +│ Bare Metal +│ SSH +│/);
     expect(lines.find((l) => l.startsWith("│ Compute"))).toMatch(
-      /│ Compute +│ t3\.large +│ 4c\/8GB +│ IPMI boot ≥4c\/8GB +│ ≥4c\/8GB +│/,
+      /│ Compute +│ 2× t3\.large \(medium\) +│ 2× 4c\/8GB \(medium\) +│ 2× IPMI boot ≥4c\/8GB \(medium\) +│ 2× ≥4c\/8GB \(medium\) +│/,
     );
-    expect(lines.find((l) => l.startsWith("│ Est. Cost"))).toMatch(/│ ~\$\d+\/mo +│ — +│/);
+    expect(lines.find((l) => l.startsWith("│ Est. Cost"))).toMatch(
+      /│ Est\. Cost │ 2× \$60\.74 = \$121\.48 \(medium\) +│ 2× — \(medium\) +│/,
+    );
     expect(readdirSync(repo)).not.toContain(".lab");
   });
 
-  it("-o json gives the rows; other selectors compare the selected servers", async () => {
+  it("-o json gives structured data; other selectors compare the selected servers", async () => {
     const r = await lab([
       "--repo",
       EXAMPLE,
@@ -267,9 +270,9 @@ describe("lab render --all-providers", () => {
       "json",
     ]);
     expect(r.code).toBe(0);
-    const json = JSON.parse(r.stdout) as { servers: string[]; rows: { title: string }[] };
-    expect(json.servers).toEqual(["db-1", "db-2", "db-3"]);
-    expect(json.rows.map((row) => row.title)).toEqual(["Compute", "Puppet", "Est. Cost"]);
+    const json = JSON.parse(r.stdout) as { servers: { name: string }[]; providers: object };
+    expect(json.servers.map((s) => s.name)).toEqual(["db-1", "db-2", "db-3"]);
+    expect(Object.keys(json.providers)).toEqual(["aws", "xcpng", "baremetal", "ssh"]);
   });
 
   it("without a selection is a usage error (exit 2); an unknown label exits 1 with a suggestion", async () => {

@@ -272,6 +272,7 @@ describe("loadRepo", () => {
               pos: { file: "puppet/modules/mail/manifests/init.pp", line: 2, col: 8 },
             },
           ],
+          params: [],
         },
       },
     });

@@ -34,11 +34,26 @@ describe("scanPuppetFile", () => {
           { path: "mail/dkim-key", pos: { file: "puppet/postfix.pp", line: 7, col: 10 } },
           { path: "mail/inner", pos: { file: "puppet/postfix.pp", line: 10, col: 25 } },
         ],
+        params: [
+          {
+            name: "relay",
+            type: "String",
+            hasDefault: true,
+            pos: { file: "puppet/postfix.pp", line: 3, col: 10 },
+          },
+          {
+            name: "opts",
+            type: "Hash",
+            hasDefault: true,
+            pos: { file: "puppet/postfix.pp", line: 4, col: 8 },
+          },
+        ],
       },
       {
         name: "postfix::params",
         pos: { file: "puppet/postfix.pp", line: 14, col: 1 },
         secrets: [{ path: "mail/params", pos: { file: "puppet/postfix.pp", line: 15, col: 8 } }],
+        params: [],
       },
     ]);
   });
@@ -56,7 +71,7 @@ describe("scanPuppetFile", () => {
 
   it("survives unterminated strings and comments", () => {
     expect(scanPuppetFile("a.pp", "class a { $x = 'open")).toEqual([
-      { name: "a", pos: { file: "a.pp", line: 1, col: 1 }, secrets: [] },
+      { name: "a", pos: { file: "a.pp", line: 1, col: 1 }, secrets: [], params: [] },
     ]);
     expect(scanPuppetFile("a.pp", "/* never closed")).toEqual([]);
   });

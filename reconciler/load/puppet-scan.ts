@@ -4,8 +4,14 @@
  * which is enough to tell which class body a call is in.
  */
 import type { SourcePos } from "../../core/diagnostics.js";
-import type { PuppetIndex, PuppetSecretUse } from "../../core/model.js";
+import type {
+  PuppetClass,
+  PuppetClassParam,
+  PuppetIndex,
+  PuppetSecretUse,
+} from "../../core/model.js";
 import { positionAt } from "./positions.js";
+import { classParams } from "./puppet-params.js";
 
 interface Token {
   kind: "word" | "string" | "punct";
@@ -19,6 +25,8 @@ export interface PuppetClassDef {
   name: string;
   pos: SourcePos;
   secrets: PuppetSecretUse[];
+  /** Its parameters; null when the list could not be read. */
+  params: PuppetClassParam[] | null;
 }
 
 const WORD = /[A-Za-z0-9_:]/;
@@ -102,7 +110,20 @@ export function scanPuppetFile(file: string, text: string): PuppetClassDef[] {
     const next = tokens[t + 1];
     if (tok.kind === "word" && tok.text === "class" && next?.kind === "word") {
       if (CLASS_NAME.test(next.text)) {
-        pending = { name: next.text.replace(/^::/, ""), pos: pos(tok.offset), secrets: [] };
+        const params = classParams(text, next.offset + next.text.length);
+        pending = {
+          name: next.text.replace(/^::/, ""),
+          pos: pos(tok.offset),
+          secrets: [],
+          params:
+            params &&
+            params.map((p) => ({
+              name: p.name,
+              type: p.type,
+              hasDefault: p.hasDefault,
+              pos: pos(p.offset),
+            })),
+        };
       }
       t += 1;
     } else if (tok.kind === "word" && SECRET_FUNCTION.test(tok.text) && next?.text === "(") {
@@ -132,12 +153,12 @@ export function scanPuppetFile(file: string, text: string): PuppetClassDef[] {
 
 /** The index over several files, read in path order: the first definition of a class wins. */
 export function indexPuppet(files: readonly { path: string; text: string }[]): PuppetIndex {
-  const classes: Record<string, { pos: SourcePos; secrets: PuppetSecretUse[] }> = {};
+  const classes: Record<string, PuppetClass> = {};
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const { path, text } of sorted) {
     for (const def of scanPuppetFile(path, text)) {
       if (Object.hasOwn(classes, def.name)) continue;
-      classes[def.name] = { pos: def.pos, secrets: def.secrets };
+      classes[def.name] = { pos: def.pos, secrets: def.secrets, params: def.params };
     }
   }
   return { classes };

@@ -72,9 +72,9 @@ function argAt(p: Cursor): TypeNode | number | string | null {
 }
 
 function bounds(args: TypeNode["args"], from: number): [number, number] {
-  const min = typeof args[from] === "number" ? (args[from] as number) : -Infinity;
-  const max = typeof args[from + 1] === "number" ? (args[from + 1] as number) : Infinity;
-  return [min, max];
+  const lo = args[from];
+  const hi = args[from + 1];
+  return [typeof lo === "number" ? lo : -Infinity, typeof hi === "number" ? hi : Infinity];
 }
 
 function isMapping(v: unknown): v is Record<string, unknown> {
@@ -92,8 +92,10 @@ const ANY = new Set(["Any", "Data", "RichData", "Variant", "Default"]);
 /** True, false, or null when the type is one this checker does not know. */
 export function fits(type: TypeNode, value: unknown): boolean | null {
   const { name, args } = type;
-  const sub = (i: number) =>
-    args[i] && typeof args[i] === "object" ? (args[i] as TypeNode) : null;
+  const sub = (i: number): TypeNode | null => {
+    const arg = args[i];
+    return arg !== undefined && typeof arg === "object" ? arg : null;
+  };
   switch (name) {
     case "Optional":
       return value === null ? true : sub(0) ? fits(sub(0)!, value) : true;
@@ -153,5 +155,5 @@ export function describeValue(value: unknown): string {
   if (typeof value === "object") return "a mapping";
   if (typeof value === "string") return `the string ${JSON.stringify(value)}`;
   if (typeof value === "number") return `the number ${value}`;
-  return String(value);
+  return typeof value === "boolean" ? String(value) : typeof value;
 }

@@ -29,7 +29,8 @@ describe("validate: references", () => {
   it("finds nothing wrong in a consistent repo", async () => {
     const d = await check({
       "base.yaml": BASE,
-      "s.yaml": "servers:\n  web-1: { provider: aws, labels: [web], size: small }\n",
+      "s.yaml":
+        "servers:\n  web-1: { provider: aws, labels: [web], size: small, image: ami-0a1b2c3d4e5f60718, region: us-east-1 }\n",
     });
     expect(d).toEqual([]);
   });
@@ -37,7 +38,8 @@ describe("validate: references", () => {
   it("warns about a server label no labels: entry defines (LAB200)", async () => {
     const d = await check({
       "base.yaml": BASE,
-      "s.yaml": "servers:\n  web-1: { provider: aws, labels: [wbe, web] }\n",
+      "s.yaml":
+        "servers:\n  web-1: { provider: aws, labels: [wbe, web], image: ami-0a1b2c3d4e5f60718, region: us-east-1 }\n",
     });
     expect(d.map(brief)).toEqual([
       's.yaml:2:36 warning LAB200 /servers/web-1/labels/0 | unknown label "wbe" (did you mean "web"?); known labels: web',
@@ -47,7 +49,8 @@ describe("validate: references", () => {
   it("reports unknown groups, servers and sizes in every selector (LAB201, LAB202, LAB204)", async () => {
     const d = await check({
       "base.yaml": BASE,
-      "s.yaml": "servers:\n  web-1: { provider: aws }\n",
+      "s.yaml":
+        "servers:\n  web-1: { provider: aws, size: small, image: ami-0a1b2c3d4e5f60718, region: us-east-1 }\n",
       "g.yaml": [
         "groups:",
         "  g1: { groups: [frnt], servers: [web-2], exclude: { groups: [nope], servers: [web-1], size: big } }",
@@ -116,7 +119,7 @@ describe("validate: references", () => {
   it("a size with no mapping for a provider lab creates servers on is an error (LAB206)", async () => {
     const d = await check({
       "base.yaml": BASE,
-      "s.yaml": "servers:\n  box: { provider: xcpng, size: small }\n",
+      "s.yaml": "servers:\n  box: { provider: xcpng, size: small, image: debian-12 }\n",
     });
     expect(d.map(brief)).toEqual([
       's.yaml:2:33 error LAB206 /servers/box/size | size "small" has no mapping for provider "xcpng" (it maps aws), so lab cannot create box',
