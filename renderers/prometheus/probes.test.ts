@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { canonicalJson } from "../../core/canonical.js";
 import { modelFromYaml } from "../../test/yaml-model.js";
+import { targetLabels } from "./targets.js";
 import { probeFile, renderProbes, serverProbes } from "./probes.js";
 
 const REPO = `
@@ -68,5 +70,25 @@ describe("renderProbes", () => {
         targets: ["imap-1:143"],
       },
     ]);
+  });
+});
+
+describe("probeFile and canonicalJson", () => {
+  it("agree byte for byte", async () => {
+    const model = await modelFromYaml(REPO);
+    for (const server of model.servers) {
+      const probes = serverProbes(server);
+      if (probes.length === 0) continue;
+      const groups = probes.map((p) => ({
+        labels: {
+          ...targetLabels(server),
+          __param_module: p.module,
+          port: String(p.port),
+          probe: p.protocol,
+        },
+        targets: [p.target],
+      }));
+      expect(probeFile(server, probes)).toBe(canonicalJson(groups));
+    }
   });
 });

@@ -64,21 +64,32 @@ export function serverProbes(server: ResolvedServer): Probe[] {
   );
 }
 
-/** The file_sd document of a server's probes; keys sorted as canonicalJson writes them. */
+/**
+ * The file_sd document of a server's probes: byte for byte `JSON.stringify(groups, null, 2)`
+ * with keys sorted (`__param_module`, the lab_* labels, `port`, `probe`), written directly
+ * because it runs for every server; probes.test.ts checks the bytes against canonicalJson.
+ */
 export function probeFile(server: ResolvedServer, probes: readonly Probe[]): string {
   const base = targetLabels(server);
-  const groups = probes.map((p) => {
-    const labels: Record<string, string> = {
-      ...base,
-      __param_module: p.module,
-      port: String(p.port),
-      probe: p.protocol,
-    };
-    const sorted: Record<string, string> = {};
-    for (const key of Object.keys(labels).sort()) sorted[key] = labels[key]!;
-    return { labels: sorted, targets: [p.target] };
-  });
-  return JSON.stringify(groups, null, 2) + "\n";
+  let shared = "";
+  for (const key of Object.keys(base).sort()) {
+    shared += `      ${JSON.stringify(key)}: ${JSON.stringify(base[key])},\n`;
+  }
+  const groups = probes.map(
+    (p) =>
+      "  {\n" +
+      '    "labels": {\n' +
+      `      "__param_module": ${JSON.stringify(p.module)},\n` +
+      shared +
+      `      "port": "${p.port}",\n` +
+      `      "probe": ${JSON.stringify(p.protocol)}\n` +
+      "    },\n" +
+      '    "targets": [\n' +
+      `      ${JSON.stringify(p.target)}\n` +
+      "    ]\n" +
+      "  }",
+  );
+  return `[\n${groups.join(",\n")}\n]\n`;
 }
 
 /** One probe file per server that has probes, sorted by path. */
