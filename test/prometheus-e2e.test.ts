@@ -197,7 +197,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-describe("a real Prometheus with the rendered rules and scrape jobs", () => {
+describe("a real Prometheus and blackbox exporter with the rendered files, stand-in exporters on loopback", () => {
   it("passes promtool check rules and loads every rendered rule file", async () => {
     const rules = artifacts.filter((a) => a.path.startsWith("prometheus/rules/"));
     const checked = await runTool("promtool", [

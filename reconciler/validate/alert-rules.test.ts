@@ -113,6 +113,21 @@ describe("expressions (LAB223): the PromQL parser, located at the problem", () =
     );
   });
 
+  it("tells a repo written for the old LAB_SELECTOR placeholder to drop it", async () => {
+    const { value } = await loadRepo(
+      memorySource({
+        "base.yaml": BASE,
+        "alerts.yaml": `alerts:\n${alert("a", "expr", "rate(x{LAB_SELECTOR}[5m]) > 1")}`,
+      }),
+    );
+    const [d] = validate(value).filter((x) => x.code === "LAB223");
+    expect([d?.line, d?.col, d?.fix]).toEqual([
+      4,
+      18,
+      "remove LAB_SELECTOR: lab puts the membership matcher into every selector itself",
+    ]);
+  });
+
   it("refuses an expression that does not give an instant vector", async () => {
     const [d] = await alertDiagnostics(alert("a", "expr", "scalar(up) > bool 1"));
     expect(d).toContain(

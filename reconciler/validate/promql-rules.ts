@@ -51,10 +51,18 @@ function exprProblem(expr: string): { error: PromqlError; fix?: string } | null 
   return null;
 }
 
+/** The placeholder older repos wrote where the membership matcher goes. */
+const OLD_PLACEHOLDER = "LAB_SELECTOR";
+
 function checkExpr(ctx: CheckContext, name: string, expr: string, at: string): void {
   const problem = exprProblem(expr);
   if (!problem) return;
-  const { error, fix } = problem;
+  const old = expr.indexOf(OLD_PLACEHOLDER);
+  const error = old < 0 ? problem.error : { ...problem.error, offset: old };
+  const fix =
+    old < 0
+      ? problem.fix
+      : `remove ${OLD_PLACEHOLDER}: lab puts the membership matcher into every selector itself`;
   ctx.report(
     "LAB223",
     at,

@@ -7,7 +7,7 @@ import { canonicalYaml } from "../../core/canonical.js";
 import type { ResolvedModel } from "../../core/model.js";
 import { makeArtifact, type Artifact } from "../../core/renderer.js";
 import { BLACKBOX_PATH } from "./paths.js";
-import { serverProbes } from "./probes.js";
+import { modelProbes, type Probe } from "./probes.js";
 
 type Module = Record<string, unknown>;
 
@@ -53,11 +53,11 @@ function protocolModule(protocol: string, tls: boolean): Module {
   }
 }
 
-/** The modules of every probe in use, by name. */
-export function blackboxConfig(model: ResolvedModel): string | null {
+/** The modules of every probe in use, by name; null when nothing is probed. */
+export function blackboxConfig(probes: ReadonlyMap<string, readonly Probe[]>): string | null {
   const modules: Record<string, Module> = {};
-  for (const server of model.servers) {
-    for (const p of serverProbes(server)) {
+  for (const list of probes.values()) {
+    for (const p of list) {
       modules[p.module] ??= protocolModule(p.protocol, p.module.endsWith("_tls"));
     }
   }
@@ -65,7 +65,10 @@ export function blackboxConfig(model: ResolvedModel): string | null {
   return canonicalYaml({ modules }, { version: "1.1" });
 }
 
-export function renderBlackboxConfig(model: ResolvedModel): Artifact[] {
-  const content = blackboxConfig(model);
+export function renderBlackboxConfig(
+  model: ResolvedModel,
+  probes: ReadonlyMap<string, readonly Probe[]> = modelProbes(model),
+): Artifact[] {
+  const content = blackboxConfig(probes);
   return content === null ? [] : [makeArtifact(BLACKBOX_PATH, content, [])];
 }

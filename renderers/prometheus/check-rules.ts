@@ -168,8 +168,11 @@ export function checkRules(name: string, sizes: readonly ResolvedSize[] = []): A
 }
 
 /** The sizes of a check's members, sorted by name. */
-function memberSizes(check: ResolvedCheck, model: ResolvedModel): ResolvedSize[] {
-  const sizeOf = new Map(model.servers.map((s) => [s.name, s.size]));
+function memberSizes(
+  check: ResolvedCheck,
+  model: ResolvedModel,
+  sizeOf: ReadonlyMap<string, string | null>,
+): ResolvedSize[] {
   const names = new Set<string>();
   for (const m of check.members) {
     const size = sizeOf.get(m.name);
@@ -181,10 +184,12 @@ function memberSizes(check: ResolvedCheck, model: ResolvedModel): ResolvedSize[]
 /** One rule file per catalog check that applies to at least one server. */
 export function renderCheckRules(model: ResolvedModel): Artifact[] {
   const lookup = sourceLookup(model);
+  const sizeOf = new Map(model.servers.map((s) => [s.name, s.size]));
   const value: Artifact[] = [];
   for (const check of model.checks) {
     if (check.members.length === 0) continue;
-    const rules = checkRules(check.name, memberSizes(check, model));
+    const sized = CHECKS.get(check.name)?.threshold !== undefined;
+    const rules = checkRules(check.name, sized ? memberSizes(check, model, sizeOf) : []);
     const content = ruleFile(`lab:checks:${check.name}`, rules);
     value.push(makeArtifact(checkRulePath(check.name), content, checkSources(check, lookup)));
   }

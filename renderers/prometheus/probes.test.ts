@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { canonicalJson } from "../../core/canonical.js";
 import { modelFromYaml } from "../../test/yaml-model.js";
-import { probeFile, renderProbes, serverProbes } from "./probes.js";
+import { targetLabels } from "./targets.js";
+import { modelProbes, probeFile, renderProbes } from "./probes.js";
 
 const REPO = `
 labels:
@@ -17,12 +19,12 @@ servers:
 
 async function probesOf(server: string) {
   const model = await modelFromYaml(REPO);
-  return serverProbes(model.servers.find((s) => s.name === server)!).map(
+  return (modelProbes(model).get(server) ?? []).map(
     (p) => `${p.check} ${p.protocol}:${p.port} ${p.module} ${p.target}`,
   );
 }
 
-describe("serverProbes", () => {
+describe("modelProbes", () => {
   it("probes every declared port whose check probes, one each", async () => {
     expect(await probesOf("mail-1")).toEqual([
       "smtp_connect smtp:25 lab_smtp mail-1:25",
@@ -53,7 +55,7 @@ describe("renderProbes", () => {
       "prometheus/probes/web-1.json",
     ]);
     const imap = model.servers.find((s) => s.name === "imap-1")!;
-    expect(JSON.parse(probeFile(imap, serverProbes(imap)))).toEqual([
+    expect(JSON.parse(probeFile(imap, modelProbes(model).get("imap-1")!))).toEqual([
       {
         labels: {
           __param_module: "lab_imap",
@@ -68,5 +70,25 @@ describe("renderProbes", () => {
         targets: ["imap-1:143"],
       },
     ]);
+  });
+});
+
+describe("probeFile and canonicalJson", () => {
+  it("agree byte for byte", async () => {
+    const model = await modelFromYaml(REPO);
+    for (const server of model.servers) {
+      const probes = modelProbes(model).get(server.name);
+      if (!probes) continue;
+      const groups = probes.map((p) => ({
+        labels: {
+          ...targetLabels(server),
+          __param_module: p.module,
+          port: String(p.port),
+          probe: p.protocol,
+        },
+        targets: [p.target],
+      }));
+      expect(probeFile(server, probes)).toBe(canonicalJson(groups));
+    }
   });
 });

@@ -42,52 +42,83 @@ function probe(check: string, def: ProbeDef, port: number, address: string): Pro
   };
 }
 
-/** The probes of one server, sorted by port, then check. */
-export function serverProbes(server: ResolvedServer): Probe[] {
-  const out: Probe[] = [];
-  const covered = new Set<string>();
-  for (const { port } of server.ports) {
-    const check = checkForPort(port);
-    const def = CHECKS.get(check)?.probe;
-    if (!def) continue;
-    covered.add(check);
-    out.push(probe(check, def, port, server.address));
-  }
-  for (const ref of server.alerts) {
-    const def = ref.kind === "check" ? CHECKS.get(ref.name)?.probe : undefined;
-    if (!def || def.port === undefined || covered.has(ref.name)) continue;
-    covered.add(ref.name);
-    out.push(probe(ref.name, def, def.port, server.address));
-  }
-  return out.sort(
-    (a, b) => a.port - b.port || (a.check < b.check ? -1 : a.check > b.check ? 1 : 0),
-  );
+function byPortThenCheck(a: Probe, b: Probe): number {
+  return a.port - b.port || (a.check < b.check ? -1 : a.check > b.check ? 1 : 0);
 }
 
-/** The file_sd document of a server's probes; keys sorted as canonicalJson writes them. */
+/**
+ * Every server's probes, sorted by port, then check; servers without probes are left out.
+ * Declared ports come from the servers, checks declared by name from the model's check
+ * memberships (a server's own alert list also holds every user alert that selects it).
+ */
+export function modelProbes(model: ResolvedModel): Map<string, Probe[]> {
+  const out = new Map<string, Probe[]>();
+  const covered = new Set<string>();
+  const address = new Map<string, string>();
+  for (const server of model.servers) {
+    address.set(server.name, server.address);
+    for (const { port } of server.ports) {
+      const check = checkForPort(port);
+      const def = CHECKS.get(check)?.probe;
+      if (!def) continue;
+      covered.add(`${server.name}\0${check}`);
+      const list = out.get(server.name) ?? [];
+      list.push(probe(check, def, port, server.address));
+      out.set(server.name, list);
+    }
+  }
+  for (const check of model.checks) {
+    const def = CHECKS.get(check.name)?.probe;
+    if (!def || def.port === undefined) continue;
+    for (const { name } of check.members) {
+      if (covered.has(`${name}\0${check.name}`)) continue;
+      const list = out.get(name) ?? [];
+      list.push(probe(check.name, def, def.port, address.get(name) ?? name));
+      out.set(name, list);
+    }
+  }
+  for (const list of out.values()) list.sort(byPortThenCheck);
+  return out;
+}
+
+/**
+ * The file_sd document of a server's probes: byte for byte `JSON.stringify(groups, null, 2)`
+ * with keys sorted (`__param_module`, the lab_* labels, `port`, `probe`), written directly
+ * because it runs for every server; probes.test.ts checks the bytes against canonicalJson.
+ */
 export function probeFile(server: ResolvedServer, probes: readonly Probe[]): string {
   const base = targetLabels(server);
-  const groups = probes.map((p) => {
-    const labels: Record<string, string> = {
-      ...base,
-      __param_module: p.module,
-      port: String(p.port),
-      probe: p.protocol,
-    };
-    const sorted: Record<string, string> = {};
-    for (const key of Object.keys(labels).sort()) sorted[key] = labels[key]!;
-    return { labels: sorted, targets: [p.target] };
-  });
-  return JSON.stringify(groups, null, 2) + "\n";
+  let shared = "";
+  for (const key of Object.keys(base).sort()) {
+    shared += `      ${JSON.stringify(key)}: ${JSON.stringify(base[key])},\n`;
+  }
+  const groups = probes.map(
+    (p) =>
+      "  {\n" +
+      '    "labels": {\n' +
+      `      "__param_module": ${JSON.stringify(p.module)},\n` +
+      shared +
+      `      "port": "${p.port}",\n` +
+      `      "probe": ${JSON.stringify(p.protocol)}\n` +
+      "    },\n" +
+      '    "targets": [\n' +
+      `      ${JSON.stringify(p.target)}\n` +
+      "    ]\n" +
+      "  }",
+  );
+  return `[\n${groups.join(",\n")}\n]\n`;
 }
 
 /** One probe file per server that has probes, sorted by path. */
-export function renderProbes(model: ResolvedModel): Artifact[] {
+export function renderProbes(
+  model: ResolvedModel,
+  probes: ReadonlyMap<string, readonly Probe[]> = modelProbes(model),
+): Artifact[] {
   const out: Artifact[] = [];
   for (const server of model.servers) {
-    const probes = serverProbes(server);
-    if (probes.length === 0) continue;
-    out.push(makeArtifact(probePath(server.name), probeFile(server, probes), [server.source]));
+    const list = probes.get(server.name);
+    if (!list) continue;
+    out.push(makeArtifact(probePath(server.name), probeFile(server, list), [server.source]));
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

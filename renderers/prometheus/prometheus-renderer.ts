@@ -10,7 +10,7 @@ import type { Artifact, Renderer } from "../../core/renderer.js";
 import { renderAlertRules } from "./alert-rules.js";
 import { renderBlackboxConfig } from "./blackbox-config.js";
 import { renderCheckRules } from "./check-rules.js";
-import { renderProbes } from "./probes.js";
+import { modelProbes, renderProbes } from "./probes.js";
 import { renderScrapeConfig } from "./scrape-config.js";
 import { renderTargets } from "./targets.js";
 
@@ -23,13 +23,14 @@ function byPath(a: Artifact, b: Artifact): number {
  * so there is nothing to report: user-input rules live in validate.
  */
 export function renderPrometheus(model: ResolvedModel): Diagnosed<Artifact[]> {
+  const probes = modelProbes(model);
   const value = [
     ...renderCheckRules(model),
     ...renderAlertRules(model),
     ...renderTargets(model),
-    ...renderProbes(model),
+    ...renderProbes(model, probes),
     renderScrapeConfig(model),
-    ...renderBlackboxConfig(model),
+    ...renderBlackboxConfig(model, probes),
   ].sort(byPath);
   return { value, diagnostics: [] };
 }
