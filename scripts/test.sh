@@ -14,6 +14,7 @@ need() { command -v "$1" >/dev/null 2>&1 || missing+=("$2"); }
 need git git
 need promtool prometheus
 need prometheus prometheus
+need prometheus-blackbox-exporter prometheus-blackbox-exporter
 need nagios4 nagios4-core
 [ -x /usr/lib/nagios/plugins/check_tcp ] || missing+=(monitoring-plugins-basic)
 need puppet puppet-agent

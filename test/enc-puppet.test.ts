@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requireTool } from "./tools.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const modulePath = join(root, "test/fixtures/puppet/modules");
@@ -99,7 +100,7 @@ function puppetApply(certname: string, expectation: Expectation): Run {
     ...["--node_terminus", "exec", "--external_nodes", join(work, "enc.sh")],
     ...["--certname", certname, "--color", "false", "-e", code],
   ];
-  const run = spawnSync("puppet", args, { encoding: "utf8", timeout: 110_000 });
+  const run = spawnSync(requireTool("puppet"), args, { encoding: "utf8", timeout: 110_000 });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 

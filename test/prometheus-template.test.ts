@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { canonicalYaml } from "../core/canonical.js";
 import { templateProblem } from "../reconciler/validate/alert-rules.js";
+import { requireTool } from "./tools.js";
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "lab-template-"));
@@ -34,7 +35,7 @@ async function promtoolAccepts(text: string, i: number): Promise<boolean> {
   const rule = { alert: "t", expr: "up == 0", annotations: { summary: text } };
   writeFileSync(file, canonicalYaml({ groups: [{ name: "g", rules: [rule] }] }));
   try {
-    await run("promtool", ["check", "rules", file]);
+    await run(requireTool("promtool"), ["check", "rules", file]);
     return true;
   } catch {
     return false;

@@ -13,6 +13,7 @@ export const TOOL_PACKAGES = {
   git: "git",
   promtool: "prometheus",
   prometheus: "prometheus",
+  "prometheus-blackbox-exporter": "prometheus-blackbox-exporter",
   nagios4: "nagios4-core",
   check_tcp: "monitoring-plugins-basic",
   puppet: "puppet-agent",

@@ -1,8 +1,7 @@
 /** Helpers for the suites that run the real Prometheus tools on rendered artifacts. */
 import { execFile } from "node:child_process";
-import { accessSync, constants } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
-import { delimiter, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Artifact } from "../../core/renderer.js";
 import { isTool, requireTool } from "../tools.js";
 
@@ -57,24 +56,7 @@ export async function writeArtifacts(
   return written;
 }
 
-/** Debian's name for the blackbox exporter's command and package. */
-export const BLACKBOX_EXPORTER = "prometheus-blackbox-exporter";
-
-/**
- * The blackbox exporter's path; a suite that probes fails with this message when the Debian
- * package prometheus-blackbox-exporter is not installed.
- */
+/** The blackbox exporter's path (a missing one fails the suite with the test command to run). */
 export function blackboxExporter(env: NodeJS.ProcessEnv = process.env): string {
-  for (const dir of (env.PATH ?? "").split(delimiter)) {
-    const path = join(dir, BLACKBOX_EXPORTER);
-    try {
-      accessSync(path, constants.X_OK);
-      return path;
-    } catch {
-      // not in this directory
-    }
-  }
-  throw new Error(
-    `${BLACKBOX_EXPORTER} is not installed: apt-get install ${BLACKBOX_EXPORTER} (the test command installs it)`,
-  );
+  return requireTool("prometheus-blackbox-exporter", env);
 }
