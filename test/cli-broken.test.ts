@@ -68,3 +68,66 @@ describe("a read command on a broken repo", () => {
     expect(Object.keys(JSON.parse(r.stdout) as object)).toEqual(["kind", "items"]);
   });
 });
+
+describe("root causes first", () => {
+  const servers = [
+    "servers:",
+    "  web-1: { provider: ssh, labels: [web], size: medium, environment: prod }",
+    "  web-2: { provider: ssh, labels: [web], size: large, environment: prod }",
+    "  odd-1: { provider: ssh, size: gigantic, environment: prod }",
+    "",
+  ].join("\n");
+
+  it("a file that does not load: its knock-ons are counted, not listed, and follow it in JSON", async () => {
+    const repo = writeRepo({
+      "servers.yaml": servers,
+      // A second document: the whole file is refused, medium and large with it.
+      "sizes.yaml": "sizes:\n  medium: { abstract: { cores: 4 } }\n---\nsizes:\n  large: {}\n",
+      "labels.yaml": "labels:\n  web: { puppet_classes: [nginx] }\n",
+    });
+    const r = await lab(["--repo", repo, "validate"]);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines.map((l) => l.split(" ").slice(0, 3).join(" "))).toEqual([
+      "servers.yaml:4:33: error LAB204",
+      "sizes.yaml:3:1: error LAB008",
+    ]);
+    expect(r.stderr).toBe(
+      "2 errors (and 2 that follow from them); lab validate --all lists them\n",
+    );
+    const all = await lab(["--repo", repo, "validate", "--all"]);
+    expect(all.stdout.trimEnd().split("\n").slice(2)).toEqual([
+      expect.stringMatching(
+        /^servers\.yaml:2:48: error LAB204 unknown size "medium".* \(follows from sizes\.yaml:3:1\)$/,
+      ),
+      expect.stringMatching(
+        /^servers\.yaml:3:48: error LAB204 unknown size "large".* \(follows from sizes\.yaml:3:1\)$/,
+      ),
+    ]);
+    const json = await lab(["--repo", repo, "validate", "-o", "json"]);
+    const ds = (
+      JSON.parse(json.stdout) as { diagnostics: { code: string; followsFrom?: object }[] }
+    ).diagnostics;
+    expect(ds.map((d) => [d.code, d.followsFrom ?? null])).toEqual([
+      ["LAB204", null],
+      ["LAB008", null],
+      ["LAB204", { file: "sizes.yaml", line: 3, col: 1, code: "LAB008" }],
+      ["LAB204", { file: "sizes.yaml", line: 3, col: 1, code: "LAB008" }],
+    ]);
+  });
+
+  it("a mistyped section: what it defined follows from it", async () => {
+    const repo = writeRepo({
+      "servers.yaml": servers.replace("size: gigantic, ", ""),
+      "sizes.yaml":
+        "sizes:\n  medium: { providers: { ssh: { min_cores: 2 } } }\n  large: { providers: { ssh: { min_cores: 8 } } }\n",
+      "labels.yaml": "lables:\n  web: { puppet_classes: [nginx] }\n",
+    });
+    const r = await lab(["--repo", repo, "validate"]);
+    expect(r.stdout).toMatch(
+      /^labels\.yaml:1:1: error LAB010 unknown section "lables" \(did you mean "labels"\?\)/,
+    );
+    expect(r.stdout.trimEnd().split("\n")).toHaveLength(1);
+    expect(r.stderr).toBe("1 error (and 2 that follow from it); lab validate --all lists them\n");
+  });
+});
