@@ -142,7 +142,10 @@ async function renderInto(dir: string, out: string): Promise<Parts & { written: 
   const t2 = performance.now();
   const written = hasChanges(diff);
   if (written)
-    await writeTree(out, artifacts, state, diff, { owned: () => true, scope: { kind: "full" } });
+    await writeTree(out, artifacts, state, diff, {
+      owned: () => true,
+      record: { scope: { kind: "full" }, sources: {}, servers: model.servers.length },
+    });
   const t3 = performance.now();
   return { parts: { pipeline: t1 - t0, state: t2 - t1, write: t3 - t2 }, written };
 }

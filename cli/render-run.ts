@@ -1,20 +1,24 @@
 /** `lab render`: render the repo into its tree of files atomically, or preview a selection. */
 import { join, resolve as resolvePath } from "node:path";
 import type { Command } from "commander";
-import { readTreeState, type TreeState } from "../adapters/output/tree-state.js";
+import { stat } from "node:fs/promises";
+import { dirSource } from "../adapters/fs/dir-source.js";
+import { codeId } from "../adapters/output/code-id.js";
+import { readTreeState, sha256, type TreeState } from "../adapters/output/tree-state.js";
 import { writeTree } from "../adapters/output/tree-write.js";
 import { formatDiagnostic } from "../core/diagnostics.js";
 import { LabError, UsageError } from "../core/errors.js";
 import type { ResolvedModel } from "../core/model.js";
 import type { RendererName } from "../core/renderer.js";
+import { contentId } from "../reconciler/load/content-id.js";
 import { renderAll } from "../reconciler/render.js";
 import { diffTree, hasChanges, type TreeDiff } from "../reconciler/tree-diff.js";
-import { eprintln, loadModel, type CliContext } from "./context.js";
+import { eprintln, loadModel, repoRoot, type CliContext } from "./context.js";
 import { emit } from "./output.js";
 import { parseOnly, type RenderOptions } from "./render.js";
 import { previewText, summaryText } from "./render-summary.js";
 import { restrictModel } from "./restrict-model.js";
-import { selectedServers } from "./selector-flags.js";
+import { hasSelector, selectedServers } from "./selector-flags.js";
 
 /** What to do with the artifacts: the tree they go to, and what it may hold. */
 interface Target {
@@ -60,6 +64,49 @@ function refuseFullTree(target: Target, state: TreeState, owned: (p: string) => 
   );
 }
 
+/** What a render of the whole repo starts from: the repo's folder and its input id. */
+interface Input {
+  root: string;
+  target: Target;
+  /** Changes with any file the load reads, and with lab's own code. */
+  id: string;
+}
+
+/** The input id, or null when the repo folder cannot be read (loadModel then says why). */
+async function inputOf(ctx: CliContext, self: Command, opts: RenderOptions): Promise<Input | null> {
+  const root = repoRoot(ctx, self);
+  const info = await stat(root).catch(() => null);
+  if (!info?.isDirectory()) return null;
+  const [repo, code] = await Promise.all([contentId(dirSource(root)), codeId()]);
+  return { root, target: targetOf(ctx, root, opts), id: sha256(`${repo}\0${code}`) };
+}
+
+/**
+ * With nothing changed — the same input and the same code rendered every folder asked for, and
+ * no file of the tree was changed by hand — the tree is reused as it is: nothing is loaded,
+ * rendered or written. Returns whether it was.
+ */
+async function reuse(
+  ctx: CliContext,
+  opts: RenderOptions,
+  run: { input: Input; names: readonly RendererName[]; owned: (path: string) => boolean },
+): Promise<boolean> {
+  const { input, names, owned } = run;
+  const state = await readTreeState(input.target.out);
+  if (state.scope?.kind !== "full" || state.drifted) return false;
+  if (!names.every((name) => state.sources[name] === input.id)) return false;
+  const unchanged = [...state.hashes.keys()].filter(owned);
+  const diff = { added: [], changed: [], removed: [], unchanged };
+  await report(ctx, opts, {
+    target: input.target,
+    names,
+    diff,
+    write: false,
+    servers: state.servers ?? 0,
+  });
+  return true;
+}
+
 export async function runRender(
   ctx: CliContext,
   opts: RenderOptions,
@@ -70,16 +117,24 @@ export async function runRender(
     return runComparison(ctx, opts, self);
   }
   const names = parseOnly(opts.only);
+  const owned = (path: string) => (names as readonly string[]).includes(path.split("/")[0] ?? "");
+  const input = hasSelector(opts) ? null : await inputOf(ctx, self, opts);
+  if (input && (await reuse(ctx, opts, { input, names, owned }))) return;
   const { root, model } = await loadModel(ctx, self);
   const selected = await selectedServers(model, opts);
   const target = targetOf(ctx, root, opts);
-  const owned = (path: string) => (names as readonly string[]).includes(path.split("/")[0] ?? "");
   const full = renderOrFail(ctx, model, names);
   const state = await readTreeState(target.out);
   if (!selected) {
     const diff = diffTree(state.hashes, full, owned);
     const write = hasChanges(diff) && !opts.dryRun;
-    if (write) await writeTree(target.out, full, state, diff, { owned, scope: { kind: "full" } });
+    const sources = { ...state.sources };
+    for (const name of names) {
+      if (input) sources[name] = input.id;
+      else delete sources[name];
+    }
+    const record = { scope: { kind: "full" as const }, sources, servers: model.servers.length };
+    if (write) await writeTree(target.out, full, state, diff, { owned, record });
     return report(ctx, opts, { target, names, diff, write, servers: model.servers.length });
   }
   const files = renderOrFail(ctx, restrictModel(model, selected), names);
@@ -101,8 +156,12 @@ export async function runRender(
   refuseFullTree(target, state, owned);
   const diff = diffTree(state.hashes, files, owned);
   const write = hasChanges(diff) && !opts.dryRun;
-  const scope = { kind: "selection" as const, ...selection };
-  if (write) await writeTree(target.out, files, state, diff, { owned, scope });
+  const record = {
+    scope: { kind: "selection" as const, ...selection },
+    sources: {},
+    servers: selected.size,
+  };
+  if (write) await writeTree(target.out, files, state, diff, { owned, record });
   return report(ctx, opts, { target, names, diff, write, servers: selected.size, selection });
 }
 

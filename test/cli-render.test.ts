@@ -291,3 +291,41 @@ describe("lab render --all-providers", () => {
     expect(typo.stderr).toContain('did you mean "mailserver"');
   });
 });
+
+describe("lab render with nothing changed", () => {
+  it("reuses the tree as it is (same input, same code); a file edited by hand is put back", async () => {
+    const repo = copyExample();
+    const out = join(repo, ".lab", "rendered");
+    const first = await render(repo);
+    const manifest = JSON.parse(readFileSync(join(out, MANIFEST), "utf8")) as {
+      sources: Record<string, string>;
+      servers: number;
+    };
+    expect(Object.keys(manifest.sources)).toEqual(["enc", "naemon", "prometheus", "pulumi"]);
+    expect(new Set(Object.values(manifest.sources)).size).toBe(1);
+    expect(manifest.servers).toBe(23);
+    const again = await render(repo);
+    expect(again).toMatchObject({ written: false, servers: 23, unchanged: first.added.length });
+    // Edited by hand: the next render sees it and writes the rendered bytes back.
+    const enc = join(out, "enc/nodes/db-1.yaml");
+    const bytes = readFileSync(enc, "utf8");
+    writeFileSync(enc, bytes.replace("production", "hacked"));
+    const repaired = await render(repo);
+    expect([repaired.written, repaired.changed]).toEqual([true, ["enc/nodes/db-1.yaml"]]);
+    expect(readFileSync(enc, "utf8")).toBe(bytes);
+  });
+
+  it("renders again when any config or Puppet file changes, even one the output ignores", async () => {
+    const repo = copyExample();
+    await render(repo);
+    const pp = join(repo, "puppet/modules/base/manifests/ntp_eu.pp");
+    writeFileSync(pp, readFileSync(pp, "utf8") + "\n# a comment\n");
+    const again = await render(repo);
+    // The input changed, so it was rendered again; the output is the same, so nothing is written.
+    expect([again.written, again.changed, again.added]).toEqual([false, [], []]);
+    const manifest = JSON.parse(readFileSync(join(repo, ".lab", "rendered", MANIFEST), "utf8")) as {
+      sources: Record<string, string>;
+    };
+    expect(Object.keys(manifest.sources).length).toBe(4);
+  });
+});

@@ -32,12 +32,27 @@ export interface TreeState {
   /** What the tree holds; null when there is no tree, or no manifest says. */
   scope: TreeScope | null;
   exists: boolean;
+  /** Per renderer, the id of the input its folder was rendered from (see render-run). */
+  sources: Readonly<Record<string, string>>;
+  /** Server count of a full tree, as the manifest records it. */
+  servers: number | null;
+  /** True when the files differ from what the manifest says (edited, added or removed by hand). */
+  drifted: boolean;
 }
 
 interface Manifest {
   format: 1;
   scope: TreeScope;
   files: Record<string, ManifestEntry>;
+  sources?: Record<string, string>;
+  servers?: number;
+}
+
+/** What a manifest records beside the files. */
+export interface TreeRecord {
+  scope: TreeScope;
+  sources: Readonly<Record<string, string>>;
+  servers: number | null;
 }
 
 /** How many files are checked at once. */
@@ -70,12 +85,15 @@ function parseManifest(text: string): Manifest | null {
 }
 
 export function manifestText(
-  scope: TreeScope,
+  record: TreeRecord,
   entries: ReadonlyMap<string, ManifestEntry>,
 ): string {
   const files: Record<string, ManifestEntry> = {};
   for (const path of [...entries.keys()].sort()) files[path] = entries.get(path)!;
-  return JSON.stringify({ format: 1, scope, files }) + "\n";
+  const sources: Record<string, string> = {};
+  for (const name of Object.keys(record.sources).sort()) sources[name] = record.sources[name]!;
+  const servers = record.servers === null ? {} : { servers: record.servers };
+  return JSON.stringify({ format: 1, scope: record.scope, ...servers, sources, files }) + "\n";
 }
 
 /**
@@ -127,7 +145,15 @@ async function entryOf(root: string, path: string, known: ManifestEntry | undefi
 /** The tree at `root` now. A file at `root` is an error naming it. */
 export async function readTreeState(root: string, signal?: AbortSignal): Promise<TreeState> {
   const info = await lstatOrNull(root);
-  const empty: TreeState = { hashes: new Map(), entries: new Map(), scope: null, exists: false };
+  const empty: TreeState = {
+    hashes: new Map(),
+    entries: new Map(),
+    scope: null,
+    exists: false,
+    sources: {},
+    servers: null,
+    drifted: false,
+  };
   if (!info) return empty;
   if (!info.isDirectory() && !info.isSymbolicLink()) {
     throw new LabError(
@@ -137,7 +163,14 @@ export async function readTreeState(root: string, signal?: AbortSignal): Promise
   }
   const paths = await listTree(root, signal);
   const manifest = await readManifest(root);
-  const state: TreeState = { ...empty, scope: manifest?.scope ?? null, exists: true };
+  const state: TreeState = {
+    ...empty,
+    scope: manifest?.scope ?? null,
+    exists: true,
+    sources: manifest?.sources ?? {},
+    servers: typeof manifest?.servers === "number" ? manifest.servers : null,
+    drifted: manifest !== null && paths.length !== Object.keys(manifest.files).length,
+  };
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < paths.length) {
@@ -146,6 +179,7 @@ export async function readTreeState(root: string, signal?: AbortSignal): Promise
       const known =
         manifest && Object.hasOwn(manifest.files, path) ? manifest.files[path] : undefined;
       const entry = await entryOf(root, path, known);
+      if (manifest && entry.hash !== known?.hash) state.drifted = true;
       state.entries.set(path, entry);
       state.hashes.set(path, entry.hash);
     }

@@ -52,7 +52,10 @@ async function diffAt(root: string, files: readonly TreeFile[]): Promise<TreeDif
 async function write(root: string, files: readonly TreeFile[]): Promise<TreeDiff> {
   const state = await readTreeState(root);
   const diff = diffTree(state.hashes, files, ownsA);
-  await writeTree(root, files, state, diff, { owned: ownsA, scope: { kind: "full" } });
+  await writeTree(root, files, state, diff, {
+    owned: ownsA,
+    record: { scope: { kind: "full" }, sources: {}, servers: null },
+  });
   return diff;
 }
 

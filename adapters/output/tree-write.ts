@@ -24,7 +24,7 @@ import {
   MANIFEST,
   manifestText,
   type ManifestEntry,
-  type TreeScope,
+  type TreeRecord,
   type TreeState,
 } from "./tree-state.js";
 
@@ -114,7 +114,12 @@ export async function writeTree(
   files: readonly TreeFile[],
   state: TreeState,
   diff: TreeDiff,
-  options: { owned: (path: string) => boolean; scope: TreeScope; signal?: AbortSignal },
+  options: {
+    owned: (path: string) => boolean;
+    /** What the manifest records: the tree's scope, the input per renderer, the server count. */
+    record: TreeRecord;
+    signal?: AbortSignal;
+  },
 ): Promise<void> {
   const parent = dirname(root);
   await ensureDirectory(parent);
@@ -128,7 +133,7 @@ export async function writeTree(
   try {
     const entries = await buildTree(root, next, files, state, diff, options.owned, options.signal);
     const manifest = join(next, MANIFEST);
-    await step("write", manifest, () => writeFile(manifest, manifestText(options.scope, entries)));
+    await step("write", manifest, () => writeFile(manifest, manifestText(options.record, entries)));
     const current = await currentTree(root);
     await step("create the link", linkPath, () => symlink(version, linkPath));
     if (current.kind === "dir") {

@@ -76,7 +76,6 @@ describe("labProgram under Pulumi's mocks", () => {
             Name: "mail-2",
             "lab:environment": "staging",
             "lab:labels": "mailserver",
-            "lab:region": "eu-west",
             "lab:repo": "acme infra",
             "lab:size": "medium",
           },

@@ -72,7 +72,7 @@ function unreadableParts(
 }
 
 /**
- * Loads a config repo (DESIGN.md §1): selects the config files, decodes and parses each once with
+ * Loads a config repo (docs/repo-format.md): selects the config files, decodes and parses each once with
  * positions, drops `lab.ignore` matches and SOPS files, merges the sections, and scans `puppet/`.
  * What could not be listed, read, decoded or parsed is a diagnostic and an entry of `unloaded`.
  * The result does not depend on the order in which the source lists files.

@@ -1,4 +1,4 @@
-/** Which files of a repo are config (DESIGN.md §1), which are Puppet code, which are ignored. */
+/** Which files of a repo are config (docs/repo-format.md), which are Puppet code, which are ignored. */
 import picomatch from "picomatch";
 
 export interface RepoFiles {

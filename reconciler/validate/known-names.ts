@@ -96,12 +96,22 @@ function mappedRegions(ctx: CheckContext): Set<string> {
  */
 function checkRegions(ctx: CheckContext): void {
   const all = uses(ctx, "region");
+  const lab = ctx.repo.config.lab as unknown;
+  const regions = isRecord(lab) ? lab.regions : undefined;
+  const awsMapped = isRecord(regions) && isRecord(regions.aws);
+  // An aws server's region is checked against lab.regions.aws, where declared (provider-needs).
+  const checkedElsewhere = (at: string): boolean => {
+    const m = /^\/servers\/([^/]+)\/region$/.exec(at);
+    if (!m || !awsMapped) return false;
+    const server = (ctx.repo.config.servers as Record<string, unknown> | undefined)?.[m[1]!];
+    return isRecord(server) && server.provider === "aws";
+  };
   const count = new Map<string, number>();
   for (const [name] of all) count.set(name, (count.get(name) ?? 0) + 1);
   const mapped = mappedRegions(ctx);
   const confirmed = new Set([...mapped, ...[...count].filter(([, n]) => n > 1).map(([r]) => r)]);
   for (const [name, at] of all) {
-    if (confirmed.has(name)) continue;
+    if (confirmed.has(name) || checkedElsewhere(at)) continue;
     const close = suggest(name, confirmed);
     if (close.length === 0) continue;
     ctx.report(

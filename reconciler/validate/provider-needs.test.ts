@@ -202,7 +202,7 @@ describe("validate: what a server's provider needs (LAB206, LAB207)", () => {
     );
   });
 
-  it("warns about a missing image and a region AWS does not know, at the config to change", async () => {
+  it("warns about a missing image and a missing region; a region lab.regions.aws does not map is an error", async () => {
     const d = await check({
       "lab.yaml":
         "lab:\n  regions:\n    aws: { eu-west: eu-west-1 }\n    xcpng: { homelab: pool-1 }\n",
@@ -218,7 +218,7 @@ describe("validate: what a server's provider needs (LAB206, LAB207)", () => {
     });
     expect(d.map(brief)).toEqual([
       'servers.yaml:2:6 warning LAB207 /servers/a | aws server "a" has no image (an AMI id such as ami-0123456789abcdef0)',
-      'servers.yaml:3:44 warning LAB207 /servers/b/region | aws server "b": region "homelab" is not an AWS region and lab.regions.aws does not map it: the stack uses the AWS provider\'s default region (aws:region, AWS_REGION)',
+      'servers.yaml:3:44 error LAB207 /servers/b/region | aws server "b": region "homelab" is not an AWS region and lab.regions.aws does not map it: the stack uses the AWS provider\'s default region (aws:region, AWS_REGION)',
       'servers.yaml:4:6 warning LAB207 /servers/c | aws server "c" has no region: the stack uses the AWS provider\'s default region (aws:region, AWS_REGION)',
       'servers.yaml:5:6 warning LAB207 /servers/d | xcpng server "d" has no image: Pulumi clones the site\'s default Xen Orchestra template, if one is set',
     ]);
@@ -230,14 +230,23 @@ describe("validate: what a server's provider needs (LAB206, LAB207)", () => {
     ]);
   });
 
-  it("leaves a region lab.regions does not declare at all to the unknown-region check", async () => {
-    const d = await check({
-      "lab.yaml": LAB,
+  it("a region typo against lab.regions.aws is an error with the closest; without it, a warning", async () => {
+    const mapped = await check({
+      "lab.yaml": "lab:\n  regions:\n    aws: { eu-west: eu-west-1 }\n",
+      "sizes.yaml": SIZES,
+      "servers.yaml":
+        "servers:\n  e: { provider: aws, size: small, region: eu-wset, image: ami-1 }\n",
+    });
+    expect(mapped.map((x) => [x.severity, x.code, x.fix])).toEqual([
+      ["error", "LAB207", 'replace "eu-wset" with "eu-west"'],
+    ]);
+    expect(mapped[0]!.message).toContain('(did you mean "eu-west"?)');
+    const unmapped = await check({
       "sizes.yaml": SIZES,
       "servers.yaml":
         "servers:\n  e: { provider: aws, size: small, region: nowhere, image: ami-1 }\n",
     });
-    expect(d.filter((x) => x.code === "LAB207")).toEqual([]);
+    expect(unmapped.map((x) => [x.severity, x.code])).toEqual([["warning", "LAB207"]]);
   });
 
   it("says nothing more where the schema or a reference already failed", async () => {

@@ -13,6 +13,7 @@ import { PULUMI_PROVIDERS } from "../../renderers/pulumi/stack-config.js";
 import { resolveSettings } from "../resolve/settings.js";
 import { child, entriesOf, isRecord, type CheckContext, type Json } from "./check-context.js";
 import { listNames } from "./describe.js";
+import { hintFor, suggest } from "../../core/suggest.js";
 
 /** The size a server gets, and the label that gave it (null: the server's own `size`). */
 interface SizeChoice {
@@ -33,8 +34,6 @@ interface Needs {
   labelSizes: ReadonlyMap<string, string | null>;
   /** lab.regions; null when it failed the schema (nothing is said about regions then). */
   regions: Settings["regions"] | null;
-  /** The regions lab.regions declares for any provider. */
-  declaredRegions: ReadonlySet<string>;
   /** `provider size` -> what the size is for the provider (each worked out once). */
   mappings: Map<string, Mapping>;
   /** xcpng sizes missing cores, memory or disk -> the servers using them, and how they chose it. */
@@ -204,8 +203,6 @@ function checkImageAndRegion(
   if (provider !== "aws" || n.regions === null) return;
   const region = typeof server.region === "string" ? server.region : null;
   if (awsRegionOf(n.regions, region) !== undefined) return;
-  // A region lab.regions does not declare at all is an unknown region (LAB209) already.
-  if (region !== null && n.declaredRegions.size > 0 && !n.declaredRegions.has(region)) return;
   const fallback = "the stack uses the AWS provider's default region (aws:region, AWS_REGION)";
   if (region === null) {
     n.ctx.report("LAB207", at, `aws server "${name}" has no region: ${fallback}`, {
@@ -214,13 +211,20 @@ function checkImageAndRegion(
     });
     return;
   }
+  // lab.regions.aws, where the repo declares it, is the set of regions AWS servers may name: a
+  // region outside it would create the server in the default region, an error. Without it the
+  // region cannot be checked beyond its form: a warning.
+  const mapped = Object.keys(n.regions.aws ?? {});
+  const close = suggest(region, mapped);
   n.ctx.report(
     "LAB207",
     child(at, "region"),
-    `aws server "${name}": region "${region}" is not an AWS region and lab.regions.aws does not map it: ${fallback}`,
+    `aws server "${name}": region "${region}" is not an AWS region and lab.regions.aws does not map it${hintFor(close)}: ${fallback}`,
     {
-      severity: "warning",
-      fix: `map it under lab.regions.aws (${region}: <an AWS region such as eu-west-1>), or set an AWS region`,
+      severity: mapped.length > 0 ? "error" : "warning",
+      fix: close[0]
+        ? `replace "${region}" with "${close[0]}"`
+        : `map it under lab.regions.aws (${region}: <an AWS region such as eu-west-1>), or set an AWS region`,
     },
   );
 }
@@ -244,7 +248,6 @@ export function checkProviderNeeds(ctx: CheckContext): void {
     sizes: Object.fromEntries(entriesOf(config.sizes)),
     labelSizes: labelSizes(ctx),
     regions,
-    declaredRegions: new Set(Object.values(regions ?? {}).flatMap((t) => Object.keys(t))),
     mappings: new Map(),
     incomplete: new Map(),
   };

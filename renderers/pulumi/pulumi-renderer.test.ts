@@ -63,7 +63,6 @@ describe("pulumiRenderer", () => {
           "        Name: mail-2",
           "        lab:environment: staging",
           "        lab:labels: mailserver",
-          "        lab:region: eu-west",
           "        lab:repo: acme infra",
           "        lab:size: medium",
           "",
@@ -151,7 +150,7 @@ describe("pulumiRenderer", () => {
     const { model, diagnostics } = await checkYaml(STACKS_REPO);
     expect(diagnostics.map((d) => `${d.code} ${d.pointer}`)).toEqual([
       "LAB207 /servers/mail-2",
-      "LAB207 /servers/mail-2/region",
+      "LAB207 /servers/mail-2",
     ]);
     expect(pulumiRenderer.render(model).diagnostics).toEqual([]);
   });
@@ -184,7 +183,11 @@ describe("pulumiRenderer", () => {
     };
     expect(regionOf(sample, "mail-2")).toBeUndefined();
     expect(regionOf(sample, "api-1")).toBe("eu-west-1");
-    const moved = await edited("servers/aws.yaml", "region: eu-west\n", "region: eu-central\n");
+    const moved = await edited(
+      "servers/aws.yaml",
+      "    environment: staging\n",
+      "    environment: staging\n    region: eu-central\n",
+    );
     expect(regionOf(moved, "mail-2")).toBe("eu-central-1");
   });
 
