@@ -2,15 +2,13 @@
 import { join, resolve as resolvePath } from "node:path";
 import type { Command } from "commander";
 import { stat } from "node:fs/promises";
-import { dirSource } from "../adapters/fs/dir-source.js";
-import { codeId } from "../adapters/output/code-id.js";
-import { readTreeState, sha256, type TreeState } from "../adapters/output/tree-state.js";
+import { fullRecord, inputId, reusable } from "../adapters/output/tree-input.js";
+import { readTreeState, type TreeState } from "../adapters/output/tree-state.js";
 import { writeTree } from "../adapters/output/tree-write.js";
 import { formatDiagnostic } from "../core/diagnostics.js";
 import { LabError, UsageError } from "../core/errors.js";
 import type { ResolvedModel } from "../core/model.js";
 import type { RendererName } from "../core/renderer.js";
-import { contentId } from "../reconciler/load/content-id.js";
 import { renderAll } from "../reconciler/render.js";
 import { diffTree, hasChanges, type TreeDiff } from "../reconciler/tree-diff.js";
 import { eprintln, loadModel, repoRoot, type CliContext } from "./context.js";
@@ -77,8 +75,7 @@ async function inputOf(ctx: CliContext, self: Command, opts: RenderOptions): Pro
   const root = repoRoot(ctx, self);
   const info = await stat(root).catch(() => null);
   if (!info?.isDirectory()) return null;
-  const [repo, code] = await Promise.all([contentId(dirSource(root)), codeId()]);
-  return { root, target: targetOf(ctx, root, opts), id: sha256(`${repo}\0${code}`) };
+  return { root, target: targetOf(ctx, root, opts), id: await inputId(root) };
 }
 
 /**
@@ -93,8 +90,7 @@ async function reuse(
 ): Promise<boolean> {
   const { input, names, owned } = run;
   const state = await readTreeState(input.target.out);
-  if (state.scope?.kind !== "full" || state.drifted) return false;
-  if (!names.every((name) => state.sources[name] === input.id)) return false;
+  if (!reusable(state, names, input.id)) return false;
   const unchanged = [...state.hashes.keys()].filter(owned);
   const diff = { added: [], changed: [], removed: [], unchanged };
   await report(ctx, opts, {
@@ -128,12 +124,7 @@ export async function runRender(
   if (!selected) {
     const diff = diffTree(state.hashes, full, owned);
     const write = hasChanges(diff) && !opts.dryRun;
-    const sources = { ...state.sources };
-    for (const name of names) {
-      if (input) sources[name] = input.id;
-      else delete sources[name];
-    }
-    const record = { scope: { kind: "full" as const }, sources, servers: model.servers.length };
+    const record = fullRecord(state, names, input?.id ?? null, model.servers.length);
     if (write) await writeTree(target.out, full, state, diff, { owned, record });
     return report(ctx, opts, { target, names, diff, write, servers: model.servers.length });
   }

@@ -3,6 +3,7 @@ import { CHECKS } from "../core/check-catalog.js";
 import { NotFoundError } from "../core/errors.js";
 import type { ExcludedMember, Member, ResolvedModel } from "../core/model.js";
 import { suggest } from "../core/suggest.js";
+import { checkRules } from "../renderers/prometheus/check-rules.js";
 import type { Style } from "./printers/color.js";
 import { fromJson, fromSuffix, whyPhrase } from "./printers/provenance.js";
 import { renderTree } from "./printers/tree.js";
@@ -93,6 +94,13 @@ export function alertView(model: ResolvedModel, name: string): AlertView {
     throw new NotFoundError("alert", name, suggest(name, names));
   }
   const members = model.checks.find((c) => c.name === name)?.members ?? [];
+  // The rules as rendered: a sized check has one per size of its members, each with its threshold.
+  const sizeOf = new Map(model.servers.map((s) => [s.name, s.size]));
+  const sizes = new Set(members.map((m) => sizeOf.get(m.name)));
+  const rules = checkRules(
+    name,
+    model.sizes.filter((z) => sizes.has(z.name)),
+  );
   return {
     json: {
       name,
@@ -100,7 +108,7 @@ export function alertView(model: ResolvedModel, name: string): AlertView {
       severity: def.severity,
       summary: def.summary,
       for: def.for,
-      expr: def.expr,
+      rules,
       members: members.map((m) => ({ name: m.name, from: m.from.map(fromJson) })),
       excluded: [],
     },
@@ -111,7 +119,11 @@ export function alertView(model: ResolvedModel, name: string): AlertView {
         `Severity: ${def.severity}`,
         `Summary: ${def.summary}`,
         `For: ${def.for}`,
-        `Expr: ${def.expr}`,
+        "Rules (as rendered):",
+        ...rules.map(
+          (r) =>
+            `  ${r.alert}${r.labels.lab_size ? ` (size ${r.labels.lab_size})` : ""}: ${r.expr}`,
+        ),
         ...memberLines(model, members, []),
       ];
       return lines.join("\n") + "\n";

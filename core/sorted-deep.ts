@@ -9,11 +9,22 @@ export function sortedDeep<T>(value: T): T {
   if (Array.isArray(value)) return value.map(sortedDeep) as T;
   if (value === null || typeof value !== "object") return value;
   const source = value as Readonly<Record<string, unknown>>;
-  const entries: [string, unknown][] = [];
+  const out: Record<string, unknown> = {};
   for (const key of Object.keys(source).sort()) {
     const v = source[key];
-    if (v !== undefined) entries.push([key, sortedDeep(v)]);
+    if (v === undefined) continue;
+    if (key === "__proto__") defineOwn(out, key, sortedDeep(v));
+    else out[key] = sortedDeep(v);
   }
-  // fromEntries defines own properties: "__proto__" stays a key, never the prototype.
-  return Object.fromEntries(entries) as T;
+  return out as T;
+}
+
+/** Sets `key` as an own data property (assignment to "__proto__" would set the prototype). */
+export function defineOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }

@@ -154,6 +154,20 @@ describe("lab show label, group, alert, secret, size", () => {
     expect((a.members as unknown[]).length).toBe(23);
   });
 
+  it("a sized check: its rules as rendered, one per size of its members with that size's threshold", async () => {
+    const json = JSON.parse(await ok("show", "alert", "memory_threshold", "-o", "json")) as {
+      rules: { alert: string; expr: string; labels: { lab_size?: string } }[];
+      members: { name: string }[];
+    };
+    const sizes = json.rules.filter((r) => r.alert === "memory_threshold");
+    expect(sizes.map((r) => r.labels.lab_size)).toEqual(["large", "medium", "small", "xlarge"]);
+    const thresholds = sizes.map((r) => /> ([0-9.]+)\s*$/.exec(r.expr)?.[1]);
+    expect(new Set(thresholds).size).toBeGreaterThan(1);
+    expect(json.rules.map((r) => r.alert)).toContain("memory_threshold_no_data");
+    const text = await ok("show", "alert", "memory_threshold");
+    expect(text).toContain("Rules (as rendered):\n  memory_threshold (size large): ");
+  });
+
   it("secret: who may read it, through which class", async () => {
     expect(await ok("show", "secret", "mail/relay-credentials")).toBe(
       "Secret: mail/relay-credentials\nType: static\nDescription: SASL login at the upstream relay\n" +

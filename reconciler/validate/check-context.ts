@@ -28,10 +28,20 @@ export function isRecord(value: unknown): value is Json {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
-/** The entries of a map section that are mappings themselves (others failed the schema). */
-export function entriesOf(section: unknown): [string, Json][] {
+const entriesMemo = new WeakMap<object, readonly [string, Json][]>();
+
+/**
+ * The entries of a map section that are mappings themselves (others failed the schema). Every
+ * rule walks the servers: the list is made once per section object (the config is read-only).
+ */
+export function entriesOf(section: unknown): readonly [string, Json][] {
   if (!isRecord(section)) return [];
-  return Object.entries(section).filter((e): e is [string, Json] => isRecord(e[1]));
+  let entries = entriesMemo.get(section);
+  if (!entries) {
+    entries = Object.entries(section).filter((e): e is [string, Json] => isRecord(e[1]));
+    entriesMemo.set(section, entries);
+  }
+  return entries;
 }
 
 /** The keys of a map section. */

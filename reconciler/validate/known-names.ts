@@ -12,29 +12,37 @@ import { child, entriesOf, isRecord, nameItems, type CheckContext } from "./chec
 
 type Key = "environment" | "region";
 
+/** A name written somewhere; its pointer is built only when it is reported (fleet-sized lists). */
+interface Use {
+  name: string;
+  at: () => string;
+}
+
 /** Every place a name of `key` is written: servers, group and alert selectors and excludes. */
-function uses(ctx: CheckContext, key: Key): [string, string][] {
-  const out: [string, string][] = [];
-  const add = (holder: unknown, at: string): void => {
-    if (!isRecord(holder) || !ctx.ok(at)) return;
-    for (const item of nameItems(holder[key], child(at, key))) {
-      if (ctx.ok(item[1])) out.push(item);
+function uses(key: Key, config: CheckContext["repo"]["config"]): Use[] {
+  const out: Use[] = [];
+  const add = (holder: unknown, base: () => string): void => {
+    if (!isRecord(holder)) return;
+    const value = holder[key];
+    if (typeof value === "string") out.push({ name: value, at: () => child(base(), key) });
+    else if (Array.isArray(value)) {
+      value.forEach((v: unknown, i) => {
+        if (typeof v === "string") out.push({ name: v, at: () => child(base(), key, i) });
+      });
     }
   };
-  for (const [name, server] of entriesOf(ctx.repo.config.servers)) {
-    add(server, child("/servers", name));
+  for (const [name, server] of entriesOf(config.servers))
+    add(server, () => child("/servers", name));
+  for (const [name, group] of entriesOf(config.groups)) {
+    add(group.match, () => child("/groups", name, "match"));
+    add(group.exclude, () => child("/groups", name, "exclude"));
   }
-  for (const [name, group] of entriesOf(ctx.repo.config.groups)) {
-    const at = child("/groups", name);
-    add(group.match, child(at, "match"));
-    add(group.exclude, child(at, "exclude"));
-  }
-  const alerts = ctx.repo.config.alerts as unknown;
+  const alerts = config.alerts as unknown;
   if (Array.isArray(alerts)) {
     alerts.forEach((alert: unknown, i) => {
       if (!isRecord(alert)) return;
-      add(alert.target, `/alerts/${i}/target`);
-      add(alert.exclude, `/alerts/${i}/exclude`);
+      add(alert.target, () => `/alerts/${i}/target`);
+      add(alert.exclude, () => `/alerts/${i}/exclude`);
     });
   }
   return out;
@@ -56,8 +64,10 @@ function checkEnvironments(ctx: CheckContext): void {
   const set = new Set(known);
   const declared = isRecord(ctx.repo.config.lab) && ctx.repo.config.lab.environments !== undefined;
   const from = declared ? "lab.environments declares" : "the default environments are";
-  for (const [name, at] of uses(ctx, "environment")) {
-    if (set.has(name)) continue;
+  for (const use of uses("environment", ctx.repo.config)) {
+    if (set.has(use.name)) continue;
+    const [name, at] = [use.name, use.at()];
+    if (!ctx.ok(at)) continue;
     const close = suggest(name, known);
     ctx.report(
       "LAB208",
@@ -95,7 +105,7 @@ function mappedRegions(ctx: CheckContext): Set<string> {
  * `lab.regions` maps or that is written in several places, is most likely a typo: a warning.
  */
 function checkRegions(ctx: CheckContext): void {
-  const all = uses(ctx, "region");
+  const all = uses("region", ctx.repo.config);
   const lab = ctx.repo.config.lab as unknown;
   const regions = isRecord(lab) ? lab.regions : undefined;
   const awsMapped = isRecord(regions) && isRecord(regions.aws);
@@ -107,11 +117,13 @@ function checkRegions(ctx: CheckContext): void {
     return isRecord(server) && server.provider === "aws";
   };
   const count = new Map<string, number>();
-  for (const [name] of all) count.set(name, (count.get(name) ?? 0) + 1);
+  for (const { name } of all) count.set(name, (count.get(name) ?? 0) + 1);
   const mapped = mappedRegions(ctx);
   const confirmed = new Set([...mapped, ...[...count].filter(([, n]) => n > 1).map(([r]) => r)]);
-  for (const [name, at] of all) {
-    if (confirmed.has(name) || checkedElsewhere(at)) continue;
+  for (const use of all) {
+    if (confirmed.has(use.name)) continue;
+    const [name, at] = [use.name, use.at()];
+    if (!ctx.ok(at) || checkedElsewhere(at)) continue;
     const close = suggest(name, confirmed);
     if (close.length === 0) continue;
     ctx.report(
