@@ -36,8 +36,8 @@ export interface TreeFile {
 }
 
 /** Links `from` to `to` (a copy with the same mtime where links fail); the entry `to` gets. */
+/** Links `from` to `to` (a copy with the same mtime where links fail); the entry `to` gets. */
 async function carryOver(from: string, to: string, old: ManifestEntry | undefined) {
-  await step("create the directory", dirname(to), () => mkdir(dirname(to), { recursive: true }));
   try {
     await link(from, to);
     if (old) return old;
@@ -48,6 +48,40 @@ async function carryOver(from: string, to: string, old: ManifestEntry | undefine
   }
   const info = await step("read", to, () => stat(to));
   return { hash: old?.hash ?? "", size: info.size, mtimeMs: info.mtimeMs };
+}
+
+/** How many files are written or linked at once. */
+const CONCURRENCY = 32;
+
+/** Runs `work` over `items`, CONCURRENCY at a time; the first failure stops the rest. */
+async function pool<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (!failed && next < items.length) {
+      try {
+        await work(items[next++]!);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+}
+
+/** Every folder the files need, parents first, made once each. */
+async function makeFolders(next: string, paths: readonly string[]): Promise<void> {
+  const folders = new Set<string>();
+  for (const path of paths) {
+    for (let i = path.indexOf("/"); i !== -1; i = path.indexOf("/", i + 1)) {
+      folders.add(path.slice(0, i));
+    }
+  }
+  for (const folder of [...folders].sort()) {
+    const abs = join(next, folder);
+    await step("create the directory", abs, () => mkdir(abs));
+  }
 }
 
 /** What `root` is now: our symlink to a version folder, a plain folder, or nothing. */
@@ -79,28 +113,25 @@ async function buildTree(
 ): Promise<Map<string, ManifestEntry>> {
   const entries = new Map<string, ManifestEntry>();
   const unchanged = new Set(diff.unchanged);
+  const wanted = new Set(files.map((f) => f.path));
+  const kept = [...state.entries.keys()].filter((path) => !owned(path) && !wanted.has(path));
   // The first write beside `root`: where the folder cannot be written, say so of the folder.
   await step("write to", dirname(next), () => mkdir(next));
-  for (const f of files) {
+  await makeFolders(next, [...wanted, ...kept]);
+  await pool(files, async (f) => {
     signal?.throwIfAborted();
     const target = join(next, f.path);
     if (unchanged.has(f.path)) {
-      const old = state.entries.get(f.path);
-      entries.set(f.path, await carryOver(join(root, f.path), target, old));
-      continue;
+      entries.set(f.path, await carryOver(join(root, f.path), target, state.entries.get(f.path)));
+      return;
     }
-    await step("create the directory", dirname(target), () =>
-      mkdir(dirname(target), { recursive: true }),
-    );
     await step("write", target, () => writeFile(target, f.content, { signal }));
     const info = await step("read", target, () => stat(target));
     entries.set(f.path, { hash: f.hash, size: info.size, mtimeMs: info.mtimeMs });
-  }
-  const wanted = new Set(files.map((f) => f.path));
-  for (const [path, old] of state.entries) {
-    if (owned(path) || wanted.has(path)) continue;
-    entries.set(path, await carryOver(join(root, path), join(next, path), old));
-  }
+  });
+  await pool(kept, async (path) => {
+    entries.set(path, await carryOver(join(root, path), join(next, path), state.entries.get(path)));
+  });
   return entries;
 }
 
