@@ -6,7 +6,12 @@ import type { CompareTarget } from "../renderers/pulumi/compare.js";
 import { loadModel, type CliContext } from "./context.js";
 import { emit } from "./output.js";
 import type { RenderOptions } from "./render.js";
-import { hasSelector, selectedServers, type SelectorFlags } from "./selector-flags.js";
+import {
+  describeFlags,
+  hasSelector,
+  selectedServers,
+  type SelectorFlags,
+} from "./selector-flags.js";
 
 /** For `lab render --help`: what `--all-providers` compares and prints. */
 export const COMPARE_HELP = `
@@ -20,29 +25,6 @@ Comparing providers (--all-providers; writes nothing):
   label's size and classes, and the output says so; any other selection that matches no
   server is an error (exit 1).
 `;
-
-/** Selector flags in the order `lab render --help` lists them (those a version lacks are skipped). */
-const FLAG_NAMES = [
-  "label",
-  "group",
-  "environment",
-  "region",
-  "provider",
-  "size",
-  "server",
-  "exclude",
-];
-
-/** The selector flags that were given, as they would be typed: `--label mailserver --exclude db-4`. */
-function describeFlags(opts: SelectorFlags): string {
-  const given = opts as unknown as Readonly<Record<string, unknown>>;
-  const parts: string[] = [];
-  for (const key of FLAG_NAMES) {
-    const value = given[key];
-    if (Array.isArray(value) && value.length) parts.push(`--${key} ${value.join(",")}`);
-  }
-  return parts.join(" ");
-}
 
 /** What to compare when nothing was selected: a lone label no server carries, else an error. */
 function emptySelection(model: ResolvedModel, opts: SelectorFlags): CompareTarget {

@@ -7,7 +7,7 @@ import { COMPARE_HELP } from "./compare.js";
 import type { CliContext } from "./context.js";
 import { examples } from "./examples.js";
 import { outputOption, type OutputFormat } from "./output.js";
-import { addSelectorFlags, SELECTOR_HELP, type SelectorFlags } from "./selector-flags.js";
+import { addSelectorFlags, collect, SELECTOR_HELP, type SelectorFlags } from "./selector-flags.js";
 
 export interface RenderOptions extends SelectorFlags {
   out?: string;
@@ -15,16 +15,6 @@ export interface RenderOptions extends SelectorFlags {
   dryRun?: boolean;
   allProviders?: boolean;
   output: OutputFormat;
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [
-    ...previous,
-    ...value
-      .split(",")
-      .map((s) => s.trim())
-      .filter(Boolean),
-  ];
 }
 
 /** The renderers `--only` names, in registry order; all of them without `--only`. */

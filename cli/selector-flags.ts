@@ -23,7 +23,8 @@ export interface SelectorFlags {
 
 const PROVIDERS: readonly string[] = defs.$defs.provider.enum;
 
-function collect(value: string, previous: string[]): string[] {
+/** A repeatable, comma-separated option's values, in the order given. */
+export function collect(value: string, previous: string[]): string[] {
   const parts = value
     .split(",")
     .map((s) => s.trim())
@@ -58,7 +59,8 @@ Selecting servers: every flag narrows (flags combine with AND, the values of one
   (In the repo, a selector's groups and servers add to what its criteria match instead.)
 `;
 
-const FLAGS = [
+/** The selector flags, in the order `--help` lists them. */
+export const FLAGS = [
   "label",
   "group",
   "environment",
@@ -71,6 +73,13 @@ const FLAGS = [
 
 export function hasSelector(f: SelectorFlags): boolean {
   return FLAGS.some((k) => f[k].length > 0);
+}
+
+/** The selector flags that were given, as they would be typed: `--label mailserver --exclude db-4`. */
+export function describeFlags(f: SelectorFlags): string {
+  return FLAGS.filter((k) => f[k].length > 0)
+    .map((k) => `--${k} ${f[k].join(",")}`)
+    .join(" ");
 }
 
 /** The names each flag may take: what the model defines or its servers use. */

@@ -26,9 +26,13 @@ export function errnoCode(err: unknown): string | undefined {
   return typeof code === "string" && /^E[A-Z0-9]+$/.test(code) ? code : undefined;
 }
 
-/** `permission denied (EACCES)` for a system error; the message itself for anything else. */
-export function ioReason(err: unknown): string {
+/**
+ * `permission denied (EACCES)` for a system error; the message itself for anything else.
+ * `words` overrides the wording of some codes where the context says more (a file listed a moment
+ * ago and now missing "disappeared while the repo was read").
+ */
+export function ioReason(err: unknown, words: Readonly<Record<string, string>> = {}): string {
   const code = errnoCode(err);
-  if (code) return `${ERRNO_WORDS[code] ?? "system error"} (${code})`;
+  if (code) return `${words[code] ?? ERRNO_WORDS[code] ?? "system error"} (${code})`;
   return err instanceof Error ? err.message : String(err);
 }

@@ -7,6 +7,7 @@ import type { Diagnostic } from "../core/diagnostics.js";
 import { checkRepo } from "../reconciler/check-repo.js";
 import { memorySource, type MemoryFile } from "../reconciler/load/memory-source.js";
 import { lab } from "./cli-harness.js";
+import { asUnprivileged } from "./unprivileged.js";
 
 /** Bad input of every kind: each gives located diagnostics, none throws. */
 const temps: string[] = [];
@@ -285,23 +286,6 @@ describe("input the loader does not accept is reported in lab's words", () => {
     ]);
   });
 });
-
-/**
- * Runs `fn` with an unprivileged user's permissions. Tests run as root here, and root reads a
- * directory of mode 000 anyway; as root, the effective uid and gid become nobody's (65534) while
- * `fn` runs, so the kernel applies the permissions for real.
- */
-async function asUnprivileged<T>(fn: () => Promise<T>): Promise<T> {
-  if (process.geteuid?.() !== 0) return fn();
-  process.setegid!(65534);
-  process.seteuid!(65534);
-  try {
-    return await fn();
-  } finally {
-    process.seteuid!(0);
-    process.setegid!(0);
-  }
-}
 
 describe("an unreadable directory (mode 000, read as an unprivileged user)", () => {
   it("is a located LAB006 in lab validate's text and JSON output", async () => {

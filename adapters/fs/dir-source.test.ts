@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FileListing } from "../../core/file-source.js";
 import { dirSource } from "./dir-source.js";
+import { asUnprivileged } from "../../test/unprivileged.js";
 
 let root = "";
 let outside = "";
@@ -41,23 +42,6 @@ function sorted(listing: FileListing): FileListing {
     files: [...listing.files].sort(byPath),
     unreadable: [...listing.unreadable].sort(byPath),
   };
-}
-
-/**
- * Runs `fn` with an unprivileged user's permissions. Tests run as root here, and root reads
- * a directory of mode 000 anyway; as root, the effective uid and gid become nobody's (65534)
- * while `fn` runs, so the kernel applies the permissions for real.
- */
-async function asUnprivileged<T>(fn: () => Promise<T>): Promise<T> {
-  if (process.geteuid?.() !== 0) return fn();
-  process.setegid!(65534);
-  process.seteuid!(65534);
-  try {
-    return await fn();
-  } finally {
-    process.seteuid!(0);
-    process.setegid!(0);
-  }
 }
 
 describe("dirSource", () => {

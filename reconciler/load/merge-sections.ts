@@ -1,5 +1,6 @@
 /** Merges the sections of several files into one config, remembering who defined what. */
 import type { Diagnostic, SourcePos } from "../../core/diagnostics.js";
+import { defineOwn } from "../../core/sorted-deep.js";
 import { escapeToken } from "../../core/json-pointer.js";
 import type { LabConfig, UnloadedPart } from "../../core/model.js";
 import { didYouMean } from "../../core/suggest.js";
@@ -37,16 +38,8 @@ const NOUNS: Readonly<Record<string, string>> = {
 };
 
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === "__proto__") {
-    Object.defineProperty(target, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  } else {
-    target[key] = value;
-  }
+  if (key === "__proto__") defineOwn(target, key, value);
+  else target[key] = value;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

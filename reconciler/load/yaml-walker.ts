@@ -3,6 +3,7 @@
  * mapping and list, duplicate keys (LAB005), alias expansion bounded (LAB004), nesting bounded
  * (LAB003), and the pointer of each node that carries a tag lab does not read.
  */
+import { defineOwn } from "../../core/sorted-deep.js";
 import {
   isAlias,
   isMap,
@@ -152,16 +153,8 @@ export class Walker {
       this.path.push(key);
       const value = this.toValue(pair.value, depth + 1);
       this.path.pop();
-      if (key === "__proto__") {
-        Object.defineProperty(out, key, {
-          value,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      } else {
-        out[key] = value;
-      }
+      if (key === "__proto__") defineOwn(out, key, value);
+      else out[key] = value;
     }
     this.containers.set(out, { keys, at });
     return out;

@@ -8,7 +8,7 @@
 import { DEFAULT_ENVIRONMENTS } from "../resolve/settings.js";
 import { listNames } from "./describe.js";
 import { suggest, hintFor } from "../../core/suggest.js";
-import { child, entriesOf, isRecord, nameItems, type CheckContext } from "./check-context.js";
+import { child, entriesOf, isRecord, type CheckContext } from "./check-context.js";
 
 type Key = "environment" | "region";
 

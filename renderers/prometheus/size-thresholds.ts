@@ -5,6 +5,7 @@
  * 4GB size alerts at 50% CPU and 75% memory; an 8-core, 32GB one at 87% and 95%.
  */
 import type { SizeThreshold } from "../../core/check-catalog.js";
+import { parseMemoryMb } from "../../core/memory.js";
 import type { ResolvedSize } from "../../core/model.js";
 
 export interface Threshold {
@@ -17,20 +18,6 @@ export interface Threshold {
 const MIN = 50;
 const MAX = 95;
 const DEFAULT = 90;
-
-const UNIT_MB: Readonly<Record<string, number>> = {
-  MB: 1,
-  MiB: 1,
-  GB: 1024,
-  GiB: 1024,
-  TB: 1024 * 1024,
-  TiB: 1024 * 1024,
-};
-
-function megabytes(text: string): number | null {
-  const m = /^([0-9]+(?:\.[0-9]+)?)\s*(MB|GB|TB|MiB|GiB|TiB)$/.exec(text.trim());
-  return m ? Number(m[1]) * UNIT_MB[m[2]!]! : null;
-}
 
 function clamp(value: number): number {
   return Math.min(MAX, Math.max(MIN, Math.floor(value)));
@@ -45,7 +32,7 @@ function derived(size: ResolvedSize, which: SizeThreshold): Threshold | null {
       why: `one of its ${cores} cores idle (from size: ${size.name})`,
     };
   }
-  const mb = shape?.memory !== undefined ? megabytes(shape.memory) : null;
+  const mb = shape?.memory !== undefined ? parseMemoryMb(shape.memory) : null;
   if (which === "memory_percent" && mb !== null && mb > 0) {
     return {
       value: clamp(100 * (1 - 1024 / mb)),

@@ -2,23 +2,10 @@
  * What a size means on each provider: the provider's own mapping, its missing fields taken from
  * the size's abstract shape. Shared by the stack config and the all-providers comparison.
  */
+import { parseMemoryMb } from "../../core/memory.js";
 import type { Size } from "../../core/model.js";
 
-const UNIT_MB: Readonly<Record<string, number>> = {
-  MB: 1,
-  MiB: 1,
-  GB: 1024,
-  GiB: 1024,
-  TB: 1024 * 1024,
-  TiB: 1024 * 1024,
-};
-
-/** `8GB`, `8192MB`, `0.5 GiB` -> megabytes (binary units, as operators write them); null if malformed. */
-export function parseMemoryMb(text: string): number | null {
-  const m = /^([0-9]+(?:\.[0-9]+)?)\s*(MB|GB|TB|MiB|GiB|TiB)$/.exec(text.trim());
-  if (!m) return null;
-  return Math.round(Number(m[1]) * UNIT_MB[m[2]!]!);
-}
+export { parseMemoryMb };
 
 /** 8192 -> `8GB`, 1536 -> `1536MB`, 1048576 -> `1TB`. */
 export function formatMb(mb: number): string {
