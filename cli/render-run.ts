@@ -2,9 +2,9 @@
 import { join, resolve as resolvePath } from "node:path";
 import type { Command } from "commander";
 import { stat } from "node:fs/promises";
-import { fullRecord, inputId, reusable } from "../adapters/output/tree-input.js";
+import { fullRecord, inputId, recordChanged, reusable } from "../adapters/output/tree-input.js";
 import { readTreeState, type TreeState } from "../adapters/output/tree-state.js";
-import { writeTree } from "../adapters/output/tree-write.js";
+import { updateManifest, writeTree } from "../adapters/output/tree-write.js";
 import { formatDiagnostic } from "../core/diagnostics.js";
 import { LabError, UsageError } from "../core/errors.js";
 import type { ResolvedModel } from "../core/model.js";
@@ -99,6 +99,7 @@ async function reuse(
     diff,
     write: false,
     servers: state.servers ?? 0,
+    reused: true,
   });
   return true;
 }
@@ -126,6 +127,10 @@ export async function runRender(
     const write = hasChanges(diff) && !opts.dryRun;
     const record = fullRecord(state, names, input?.id ?? null, model.servers.length);
     if (write) await writeTree(target.out, full, state, diff, { owned, record });
+    // Nothing to write, but a new input id to remember: the next render reuses the tree.
+    else if (!opts.dryRun && state.exists && recordChanged(state, record)) {
+      await updateManifest(target.out, state, record);
+    }
     return report(ctx, opts, { target, names, diff, write, servers: model.servers.length });
   }
   const files = renderOrFail(ctx, restrictModel(model, selected), names);
@@ -164,6 +169,8 @@ interface Outcome {
   servers: number;
   /** Set when selector flags chose the servers. */
   selection?: { servers: number; of: number };
+  /** The tree was reused as it was: nothing was loaded or rendered. */
+  reused?: boolean;
 }
 
 async function report(ctx: CliContext, opts: RenderOptions, o: Outcome): Promise<void> {
@@ -179,6 +186,7 @@ async function report(ctx: CliContext, opts: RenderOptions, o: Outcome): Promise
       servers: o.servers,
       ...(o.selection ? { of: o.selection.of } : {}),
       preview,
+      reused: o.reused === true,
       written: o.write,
       ...o.diff,
       unchanged: o.diff.unchanged.length,

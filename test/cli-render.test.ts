@@ -22,6 +22,7 @@ interface Summary {
   servers: number;
   of?: number;
   preview: boolean;
+  reused: boolean;
   written: boolean;
   added: string[];
   changed: string[];
@@ -304,14 +305,24 @@ describe("lab render with nothing changed", () => {
     expect(Object.keys(manifest.sources)).toEqual(["enc", "naemon", "prometheus", "pulumi"]);
     expect(new Set(Object.values(manifest.sources)).size).toBe(1);
     expect(manifest.servers).toBe(23);
+    expect(first.reused).toBe(false);
     const again = await render(repo);
-    expect(again).toMatchObject({ written: false, servers: 23, unchanged: first.added.length });
+    expect(again).toMatchObject({
+      reused: true,
+      written: false,
+      servers: 23,
+      unchanged: first.added.length,
+    });
     // Edited by hand: the next render sees it and writes the rendered bytes back.
     const enc = join(out, "enc/nodes/db-1.yaml");
     const bytes = readFileSync(enc, "utf8");
     writeFileSync(enc, bytes.replace("production", "hacked"));
     const repaired = await render(repo);
-    expect([repaired.written, repaired.changed]).toEqual([true, ["enc/nodes/db-1.yaml"]]);
+    expect([repaired.reused, repaired.written, repaired.changed]).toEqual([
+      false,
+      true,
+      ["enc/nodes/db-1.yaml"],
+    ]);
     expect(readFileSync(enc, "utf8")).toBe(bytes);
   });
 
@@ -320,12 +331,30 @@ describe("lab render with nothing changed", () => {
     await render(repo);
     const pp = join(repo, "puppet/modules/base/manifests/ntp_eu.pp");
     writeFileSync(pp, readFileSync(pp, "utf8") + "\n# a comment\n");
+    const sources = () =>
+      (
+        JSON.parse(readFileSync(join(repo, ".lab", "rendered", MANIFEST), "utf8")) as {
+          sources: Record<string, string>;
+        }
+      ).sources;
+    const before = sources();
     const again = await render(repo);
-    // The input changed, so it was rendered again; the output is the same, so nothing is written.
-    expect([again.written, again.changed, again.added]).toEqual([false, [], []]);
-    const manifest = JSON.parse(readFileSync(join(repo, ".lab", "rendered", MANIFEST), "utf8")) as {
-      sources: Record<string, string>;
-    };
-    expect(Object.keys(manifest.sources).length).toBe(4);
+    // The input changed, so it was rendered again; the output is the same, so nothing is written,
+    // and the manifest remembers the new input: the next render reuses the tree.
+    expect([again.reused, again.written, again.changed, again.added]).toEqual([
+      false,
+      false,
+      [],
+      [],
+    ]);
+    expect(sources()).not.toEqual(before);
+    expect((await render(repo)).reused).toBe(true);
+    // --only renders some folders; the others keep what they were rendered from.
+    writeFileSync(pp, readFileSync(pp, "utf8") + "\n# another\n");
+    expect((await render(repo, "--only", "enc")).reused).toBe(false);
+    const partial = sources();
+    expect(partial.enc).not.toBe(partial.naemon);
+    expect((await render(repo, "--only", "enc")).reused).toBe(true);
+    expect((await render(repo)).reused).toBe(false);
   });
 });

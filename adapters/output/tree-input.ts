@@ -40,3 +40,11 @@ export function fullRecord(
   }
   return { scope: { kind: "full" }, sources, servers };
 }
+
+/** Whether `record` says something about the tree that its manifest does not yet. */
+export function recordChanged(state: TreeState, record: TreeRecord): boolean {
+  if (state.scope?.kind !== record.scope.kind || state.servers !== record.servers) return true;
+  const before = Object.entries(state.sources).sort();
+  const after = Object.entries(record.sources).sort();
+  return JSON.stringify(before) !== JSON.stringify(after);
+}

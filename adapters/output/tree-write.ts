@@ -186,3 +186,22 @@ export async function writeTree(
     }
   }
 }
+
+/**
+ * Records `record` in the manifest of the tree at `root` as it is (no file changed): written
+ * beside it and renamed over it, so a reader sees the old manifest or the new one.
+ */
+export async function updateManifest(
+  root: string,
+  state: TreeState,
+  record: TreeRecord,
+): Promise<void> {
+  const manifest = join(root, MANIFEST);
+  const temp = join(root, `${MANIFEST}.${randomBytes(6).toString("hex")}`);
+  try {
+    await step("write", temp, () => writeFile(temp, manifestText(record, state.entries)));
+    await step("replace", manifest, () => rename(temp, manifest));
+  } finally {
+    await rm(temp, { force: true });
+  }
+}
