@@ -9,7 +9,7 @@ import { cmp, type SourcePos } from "../../core/diagnostics.js";
 import type { Settings } from "../../core/model.js";
 import { awsRegionOf } from "../../renderers/pulumi/aws-region.js";
 import { xcpngShape } from "../../renderers/pulumi/size-shapes.js";
-import { PULUMI_PROVIDERS } from "../../renderers/pulumi/stack-config.js";
+import { PULUMI_PROVIDERS } from "../../core/provider.js";
 import { resolveSettings } from "../resolve/settings.js";
 import { child, entriesOf, isRecord, type CheckContext, type Json } from "./check-context.js";
 import { listNames } from "./describe.js";

@@ -14,6 +14,7 @@
  */
 import { NotFoundError } from "../../core/errors.js";
 import type { Provider, ResolvedModel, ResolvedSize } from "../../core/model.js";
+import { PROVIDER_INFO, PROVIDER_NAMES } from "../../core/provider.js";
 import { monthlyPrice, PRICE_BASIS } from "../../core/prices.js";
 import type { PriceTable } from "../../core/prices.js";
 import { suggest } from "../../core/suggest.js";
@@ -22,14 +23,12 @@ import type { Shape } from "./compare-shapes.js";
 
 export type { Shape } from "./compare-shapes.js";
 
-export const COMPARED_PROVIDERS = ["aws", "xcpng", "baremetal", "ssh"] as const;
+/** Every provider kind, in the registry's order (core/provider.ts). */
+export const COMPARED_PROVIDERS: readonly Provider[] = PROVIDER_NAMES;
 
-export const PROVIDER_TITLES: Readonly<Record<Provider, string>> = {
-  aws: "AWS",
-  xcpng: "XCP-ng",
-  baremetal: "Bare Metal",
-  ssh: "SSH",
-};
+export const PROVIDER_TITLES: Readonly<Record<Provider, string>> = Object.fromEntries(
+  PROVIDER_NAMES.map((p) => [p, PROVIDER_INFO[p].title]),
+) as Record<Provider, string>;
 
 /** The selected servers, or one hypothetical server carrying a label. */
 export type CompareTarget = { servers: readonly string[] } | { hypotheticalLabel: string };

@@ -9,13 +9,14 @@
  */
 import { parse } from "yaml";
 import type { Provider } from "../../core/model.js";
+import { providerInfo } from "../../core/provider.js";
 import type { AwsShape } from "./size-shapes.js";
 
-export const PULUMI_PROVIDERS = ["aws", "xcpng"] as const;
-export type PulumiProvider = (typeof PULUMI_PROVIDERS)[number];
+/** The providers whose stacks this renderer writes (core/provider.ts: lifecycle `pulumi`). */
+export type PulumiProvider = "aws" | "xcpng";
 
 export function isPulumiProvider(provider: Provider): provider is PulumiProvider {
-  return provider === "aws" || provider === "xcpng";
+  return providerInfo(provider).lifecycle === "pulumi";
 }
 
 /** Stack config keys (Pulumi config is namespaced; lab's own keys live under `lab:`). */
