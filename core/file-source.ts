@@ -5,6 +5,11 @@
 export interface FileEntry {
   path: string;
   size: number;
+  /**
+   * The content id: git's blob id of the bytes (sha1 of `blob <size>\0` + bytes, hex), the same
+   * for a file in a folder and in a commit. Absent where the source could not compute it.
+   */
+  id?: string;
 }
 
 /** A part of the tree the source could not list or examine: it may hold files lab never saw. */

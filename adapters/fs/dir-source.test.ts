@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,18 +45,53 @@ function sorted(listing: FileListing): FileListing {
   };
 }
 
+/** The blob id the real git computes for a file. */
+function hashObject(path: string): string {
+  return execFileSync("git", ["hash-object", "--no-filters", "--", path], {
+    encoding: "utf8",
+  }).trim();
+}
+
 describe("dirSource", () => {
   it("lists regular files with sizes, skipping .git, node_modules and symlinks", async () => {
-    expect(sorted(await dirSource(root).list())).toEqual({
-      files: [
-        { path: ".sops.yaml", size: 19 },
-        { path: "deep/er/still/x.yml", size: 11 },
-        { path: "lab.yaml", size: 17 },
-        { path: "latin1.yaml", size: 5 },
-        { path: "servers/web.yaml", size: 35 },
-      ],
-      unreadable: [],
-    });
+    const listing = sorted(await dirSource(root).list());
+    expect(listing.files.map(({ path, size }) => ({ path, size }))).toEqual([
+      { path: ".sops.yaml", size: 19 },
+      { path: "deep/er/still/x.yml", size: 11 },
+      { path: "lab.yaml", size: 17 },
+      { path: "latin1.yaml", size: 5 },
+      { path: "servers/web.yaml", size: 35 },
+    ]);
+    expect(listing.unreadable).toEqual([]);
+  });
+
+  it("gives every file git's blob id, as `git hash-object` computes it", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "lab-dir-ids-"));
+    try {
+      const files: Record<string, Uint8Array> = {
+        "empty.yaml": new Uint8Array(0),
+        "crlf.yaml": Buffer.from("a: 1\r\nb: 2\r\n"),
+        "binary.bin": Uint8Array.from({ length: 3000 }, (_, i) => (i * 7919) % 256),
+        "no-newline.yml": Buffer.from("servers: {}"),
+      };
+      for (const [path, bytes] of Object.entries(files)) await writeFile(join(dir, path), bytes);
+      const listing = sorted(await dirSource(dir).list());
+      expect(listing.files).toEqual(
+        Object.keys(files)
+          .sort()
+          .map((path) => ({
+            path,
+            size: files[path]!.length,
+            id: hashObject(join(dir, path)),
+          })),
+      );
+      // The well-known id of the empty blob, so the test does not only compare with itself.
+      expect(listing.files.find((f) => f.path === "empty.yaml")?.id).toBe(
+        "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391",
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("reads files as bytes, exactly as stored", async () => {
@@ -89,10 +125,17 @@ describe("dirSource on directories it may not read (mode 000 and 444, as an unpr
 
   beforeAll(async () => {
     repo = await mkdtemp(join(tmpdir(), "lab-dir-locked-"));
-    for (const path of ["ok.yaml", "locked/a.yaml", "locked/deeper/b.yaml", "blind/c.yaml"]) {
+    for (const path of [
+      "ok.yaml",
+      "sealed.yaml",
+      "locked/a.yaml",
+      "locked/deeper/b.yaml",
+      "blind/c.yaml",
+    ]) {
       await mkdir(join(repo, path, ".."), { recursive: true });
       await writeFile(join(repo, path), "labels: {}\n");
     }
+    await chmod(join(repo, "sealed.yaml"), 0o000);
     await mkdir(join(repo, "blind", "sub"));
     await chmod(repo, 0o755);
     await chmod(join(repo, "locked"), 0o000);
@@ -108,7 +151,11 @@ describe("dirSource on directories it may not read (mode 000 and 444, as an unpr
   it("reports what it cannot list or examine, and lists the rest", async () => {
     const listing = await asUnprivileged(() => dirSource(repo).list());
     expect(sorted(listing)).toEqual({
-      files: [{ path: "ok.yaml", size: 11 }],
+      files: [
+        { path: "ok.yaml", size: 11, id: hashObject(join(repo, "ok.yaml")) },
+        // Examined but not readable: listed with its size and no id; the loader reports it.
+        { path: "sealed.yaml", size: 11 },
+      ],
       unreadable: [
         { path: "blind/c.yaml", kind: "file", reason: "permission denied (EACCES)" },
         { path: "blind/sub", kind: "directory", reason: "permission denied (EACCES)" },

@@ -3,6 +3,7 @@ import { lstat, readdir, readFile } from "node:fs/promises";
 import type { Dirent } from "node:fs";
 import { join, resolve, sep } from "node:path";
 import { LabError } from "../../core/errors.js";
+import { gitBlobId } from "../../core/git-source.js";
 import type { FileListing, FileSource, UnreadableEntry } from "../../core/file-source.js";
 import { ioReason } from "../../reconciler/load/io-reason.js";
 
@@ -13,8 +14,9 @@ const SKIPPED_DIRS: ReadonlySet<string> = new Set([".git", "node_modules"]);
 const CONCURRENCY = 16;
 
 /**
- * Every regular file under `root`: `.git/` and `node_modules/` are skipped without being walked,
- * symbolic links are never followed, paths use forward slashes. A directory or file that cannot
+ * Every regular file under `root`, with its size and content id (git's blob id): `.git/` and
+ * `node_modules/` are skipped without being walked, symbolic links are never followed, paths use
+ * forward slashes. A directory or file that cannot
  * be listed or examined is reported in the listing's `unreadable`; only a root that does not
  * exist (or is not a directory) rejects.
  */
@@ -69,20 +71,53 @@ async function listDir(base: string, dir: string, listing: FileListing): Promise
       files.push(rel);
     }
   }
-  const sizes = await Promise.all(
-    files.map((rel) =>
-      lstat(join(base, rel)).then(
-        (s) => s.size,
-        (err: unknown) => err,
-      ),
-    ),
-  );
+  const examined = await mapLimit(files, CONCURRENCY, (rel) => examine(join(base, rel)));
   files.forEach((path, i) => {
-    const size = sizes[i];
-    if (typeof size === "number") listing.files.push({ path, size });
-    else listing.unreadable.push(unreadable(path, "file", size));
+    const found = examined[i];
+    if (found === undefined || found instanceof Error) {
+      listing.unreadable.push(unreadable(path, "file", found));
+    } else {
+      listing.files.push({ path, ...found });
+    }
   });
   return dirs;
+}
+
+/**
+ * A file's size and content id (git's blob id, as `git hash-object` computes it). A file that can
+ * be examined but not read keeps its size and has no id: the loader reports it when it reads it.
+ */
+async function examine(abs: string): Promise<{ size: number; id?: string } | Error> {
+  let size: number;
+  try {
+    size = (await lstat(abs)).size;
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+  try {
+    const bytes = await readFile(abs);
+    return { size: bytes.length, id: gitBlobId(bytes) };
+  } catch {
+    return { size };
+  }
+}
+
+/** `fn` over `items`, at most `limit` at once, results in the order of `items`. */
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 function readBytes(base: string, path: string, signal?: AbortSignal): Promise<Uint8Array> {
