@@ -4,7 +4,7 @@
  */
 import { hintFor } from "./suggest.js";
 export type LabErrorCode =
-  "INTERNAL" | "IO" | "NOT_FOUND" | "USAGE" | "TOOL_MISSING" | "INVALID_REPO" | "STATE";
+  "INTERNAL" | "IO" | "NOT_FOUND" | "USAGE" | "TOOL_MISSING" | "INVALID_REPO" | "STATE" | "GIT";
 
 export class LabError extends Error {
   readonly code: LabErrorCode;
