@@ -1,0 +1,153 @@
+/**
+ * The plan: what a change will do, computed from two states. Pure data — `lab plan -o json`
+ * prints it, apply consumes it, and schemas/plan.schema.json describes it (docs/plan.md).
+ */
+import type { SourcePos } from "../../core/diagnostics.js";
+import type { From, ResolvedModel, SourceMap } from "../../core/model.js";
+import type { Artifact } from "../../core/renderer.js";
+
+/** One side of a plan: a revision of the repo, resolved and rendered. */
+export interface PlanSide {
+  /** The commit sha, or a content id when the side is a folder that is not a commit. */
+  revision: string;
+  model: ResolvedModel;
+  /** Every artifact of every renderer (renderAll). */
+  artifacts: readonly Artifact[];
+  /** Where each pointer of this side's config is (the loaded repo's source map). */
+  sources: SourceMap;
+}
+
+/** What was last applied, per output file: its sha256 (as the rendered tree records it). */
+export interface AppliedState {
+  /** The revision last applied, when the state records it. */
+  revision: string | null;
+  /** Path (as an artifact's path) -> sha256 of the bytes applied. */
+  hashes: ReadonlyMap<string, string>;
+  /** The applied text of a file, for its diff; null when it cannot be had. */
+  content(path: string): string | null;
+}
+
+/** A resource as a provider reports it (a Pulumi checkpoint's `deployment.resources[]`). */
+export interface ObservedResource {
+  urn: string;
+  type: string;
+  inputs?: Readonly<Record<string, unknown>>;
+  outputs?: Readonly<Record<string, unknown>>;
+}
+
+/** What one provider reports of one stack. */
+export interface ObservedStack {
+  provider: string;
+  stack: string;
+  resources: readonly ObservedResource[];
+}
+
+/** The resources a provider holds: what lab last applied and what the provider reports now. */
+export interface ProviderResources {
+  applied: readonly ObservedStack[];
+  observed: readonly ObservedStack[];
+}
+
+export interface PlanInput {
+  head: PlanSide;
+  /** The side compared against; null to compare against what is applied. */
+  base: PlanSide | null;
+  /** Used for the outputs when there is no base; null when nothing was ever applied. */
+  applied: AppliedState | null;
+  resources?: ProviderResources;
+}
+
+export type FileAction = "add" | "change" | "remove";
+
+export interface PlannedFile {
+  path: string;
+  action: FileAction;
+  /** sha256 of the old and the new bytes (null on the side where the file is missing). */
+  before: string | null;
+  after: string | null;
+  /** Unified diff (old -> new); null when the old text is not available. */
+  diff: string | null;
+}
+
+export interface PlannedOutput {
+  /** The renderer: prometheus, naemon, enc, pulumi. */
+  name: string;
+  files: PlannedFile[];
+}
+
+export type ServerAction = "add" | "remove" | "replace" | "change" | "none";
+export type ChangeKind = "class" | "alert" | "group" | "secret" | "port" | "size" | "provider";
+export type ChangeAction = "gain" | "lose" | "change";
+
+export interface ServerChange {
+  kind: ChangeKind;
+  /** The item's name: class, alert, group, secret path, port number, size or provider name. */
+  name: string;
+  /** `kind/name`: stable across unrelated edits. */
+  id: string;
+  action: ChangeAction;
+  /** For `change`: the old and the new value (size, provider). */
+  before?: string;
+  after?: string;
+  /** Why the server has it (the head's provenance; the base's for a loss). */
+  from: From[];
+  /** The config that made the change: in the head, or in the base for a loss. */
+  source: SourcePos;
+}
+
+export interface PlannedServer {
+  name: string;
+  /** `server/name`. */
+  id: string;
+  action: ServerAction;
+  /** The server's own entry (head, or base when removed). */
+  source: SourcePos;
+  changes: ServerChange[];
+}
+
+export type RiskKind =
+  "destroy" | "replace" | "secret-gained" | "secret-lost" | "alert-removed" | "class-removed";
+
+export interface Risk {
+  kind: RiskKind;
+  server: string;
+  /** The item at risk (secret path, alert, class); the server's name for destroy/replace. */
+  name: string;
+  message: string;
+  source: SourcePos;
+}
+
+export type DriftKind = "changed" | "missing" | "undeclared";
+
+export interface Drift {
+  kind: DriftKind;
+  provider: string;
+  stack: string;
+  urn: string;
+  type: string;
+  /** For `changed`: the input keys whose values differ, sorted. */
+  fields: string[];
+}
+
+export interface PlanSummary {
+  files: Record<FileAction, number>;
+  servers: Record<Exclude<ServerAction, "none">, number> & { unchanged: number };
+  /** False when no base model was known (the applied state records files only). */
+  serversCompared: boolean;
+  risks: number;
+  drift: number;
+  /** True when anything would change. */
+  changes: boolean;
+}
+
+export interface Plan {
+  kind: "Plan";
+  /** The base revision; null when planned against what is applied. */
+  base: string | null;
+  head: string;
+  summary: PlanSummary;
+  risks: Risk[];
+  outputs: PlannedOutput[];
+  servers: PlannedServer[];
+  drift: Drift[];
+}
