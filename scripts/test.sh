@@ -19,6 +19,7 @@ need nagios4 nagios4-core
 [ -x /usr/lib/nagios/plugins/check_tcp ] || missing+=(monitoring-plugins-basic)
 need puppet puppet-agent
 need age age
+[ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
 
 if [ ${#missing[@]} -gt 0 ]; then
   packages=$(printf '%s\n' "${missing[@]}" | sort -u | tr '\n' ' ')

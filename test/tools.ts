@@ -18,6 +18,7 @@ export const TOOL_PACKAGES = {
   check_tcp: "monitoring-plugins-basic",
   puppet: "puppet-agent",
   age: "age",
+  initdb: "postgresql-15",
 } as const;
 
 export type Tool = keyof typeof TOOL_PACKAGES;

@@ -1,0 +1,501 @@
+/**
+ * One contract suite for every state store backend: memory, SQLite in a temp dir, and a real
+ * PostgreSQL 15 (a private cluster started for this file). Each test opens fresh stores.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openPostgresStore } from "../adapters/state/postgres-open.js";
+import { openSqliteStore } from "../adapters/state/sqlite-open.js";
+import { LabError } from "../core/errors.js";
+import {
+  createMemoryStateStore,
+  type Clock,
+  type StateStore,
+  type StateStoreKind,
+} from "../core/state-store.js";
+import { startPostgresCluster, type PostgresCluster } from "./postgres-cluster.js";
+
+let cluster: PostgresCluster;
+let dir: string;
+let count = 0;
+const opened: StateStore[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "lab-state-contract-"));
+  cluster = await startPostgresCluster();
+});
+
+afterAll(async () => {
+  for (const store of opened) await store.close();
+  rmSync(dir, { recursive: true, force: true });
+  await cluster?.stop();
+});
+
+/** A clock the test moves by hand. */
+function manualClock(start = Date.UTC(2026, 0, 2, 3, 4, 5)): Clock & { advance(ms: number): void } {
+  let now = start;
+  return { now: () => now, advance: (ms) => (now += ms) };
+}
+
+async function freshDatabase(): Promise<string> {
+  const name = `t${++count}`;
+  const admin = new pg.Client({ connectionString: cluster.url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return cluster.url.replace(/\/lab$/, `/${name}`);
+}
+
+/** A backend's "place": stores opened on the same place share their data. */
+interface Backend {
+  kind: StateStoreKind;
+  place(): Promise<string>;
+  open(place: string, clock?: Clock): Promise<StateStore>;
+}
+
+const memories = new Map<string, StateStore>();
+const BACKENDS: Backend[] = [
+  {
+    kind: "memory",
+    place: () => Promise.resolve(`memory-${++count}`),
+    // Two "connections" to one memory store are the same object.
+    open: (place, clock) => {
+      const store = memories.get(place) ?? createMemoryStateStore(clock ? { clock } : {});
+      memories.set(place, store);
+      return Promise.resolve(store);
+    },
+  },
+  {
+    kind: "sqlite",
+    place: () => Promise.resolve(join(dir, `state-${++count}.db`)),
+    open: async (place, clock) =>
+      (await openSqliteStore({ path: place, ...(clock && { clock }) })).store,
+  },
+  {
+    kind: "postgres",
+    place: freshDatabase,
+    open: (place, clock) => openPostgresStore({ url: place, ...(clock && { clock }) }),
+  },
+];
+
+describe.each(BACKENDS)("state store contract: $kind", (backend) => {
+  async function open(clock?: Clock): Promise<StateStore> {
+    const store = await backend.open(await backend.place(), clock);
+    opened.push(store);
+    return store;
+  }
+  const T0 = Date.UTC(2026, 0, 2, 3, 4, 5);
+  const iso = (ms: number) => new Date(ms).toISOString();
+
+  it("reports its kind", async () => {
+    expect((await open()).kind).toBe(backend.kind);
+  });
+
+  it("records runs: ids in order, newest first, every field", async () => {
+    const clock = manualClock();
+    const store = await open(clock);
+    const first = await store.startRun({ revision: "aaa", trigger: "poll" });
+    clock.advance(1000);
+    const second = await store.startRun({ revision: "bbb", trigger: "webhook" });
+    clock.advance(500);
+    await store.finishRun(first, { result: "ok", diagnostics: 0 });
+    await store.finishRun(second, { result: "failed", diagnostics: 3, error: "reload refused" });
+    expect(second).toBeGreaterThan(first);
+    expect(await store.lastRuns(10)).toEqual([
+      {
+        id: second,
+        revision: "bbb",
+        trigger: "webhook",
+        startedAt: iso(T0 + 1000),
+        finishedAt: iso(T0 + 1500),
+        result: "failed",
+        diagnostics: 3,
+        error: "reload refused",
+      },
+      {
+        id: first,
+        revision: "aaa",
+        trigger: "poll",
+        startedAt: iso(T0),
+        finishedAt: iso(T0 + 1500),
+        result: "ok",
+        diagnostics: 0,
+        error: null,
+      },
+    ]);
+    expect((await store.lastRuns(1)).map((r) => r.id)).toEqual([second]);
+    expect(await store.lastRuns(0)).toEqual([]);
+  });
+
+  it("shows a run that never finished as started only", async () => {
+    const store = await open(manualClock());
+    const id = await store.startRun({ revision: "ccc", trigger: "cli" });
+    expect(await store.lastRuns(5)).toEqual([
+      {
+        id,
+        revision: "ccc",
+        trigger: "cli",
+        startedAt: iso(T0),
+        finishedAt: null,
+        result: null,
+        diagnostics: null,
+        error: null,
+      },
+    ]);
+  });
+
+  it("refuses to finish a run it does not know", async () => {
+    const store = await open();
+    await expect(store.finishRun(999, { result: "ok", diagnostics: 0 })).rejects.toMatchObject({
+      code: "INTERNAL",
+    });
+  });
+
+  it("gives the last good revision: ok and no-change count, invalid and failed do not", async () => {
+    const store = await open();
+    expect(await store.lastGoodRevision()).toBeNull();
+    const runs: [string, "ok" | "no-change" | "invalid" | "failed"][] = [
+      ["r1", "ok"],
+      ["r2", "no-change"],
+      ["r3", "invalid"],
+      ["r4", "failed"],
+    ];
+    for (const [revision, result] of runs) {
+      const id = await store.startRun({ revision, trigger: "poll" });
+      await store.finishRun(id, { result, diagnostics: 0 });
+    }
+    expect(await store.lastGoodRevision()).toBe("r2");
+    await store.startRun({ revision: "r5", trigger: "poll" }); // still running
+    expect(await store.lastGoodRevision()).toBe("r2");
+    expect(await store.lastGoodRevision("prometheus")).toBeNull();
+    await store.recordApplied("prometheus", "r1", { "prometheus/a.yaml": "h1" });
+    expect(await store.lastGoodRevision("prometheus")).toBe("r1");
+  });
+
+  it("keeps the applied state per target and replaces a target's whole set", async () => {
+    const clock = manualClock();
+    const store = await open(clock);
+    expect(await store.applied("naemon")).toBeNull();
+    await store.recordApplied("naemon", "r1", { "naemon/b.cfg": "hb", "naemon/a.cfg": "ha" });
+    await store.recordApplied("prometheus", "r1", { "prometheus/x.yaml": "hx" });
+    clock.advance(60_000);
+    await store.recordApplied("naemon", "r2", { "naemon/c.cfg": "hc", "naemon/a.cfg": "ha2" });
+    const naemon = await store.applied("naemon");
+    expect(naemon).toEqual({
+      revision: "r2",
+      artifacts: { "naemon/a.cfg": "ha2", "naemon/c.cfg": "hc" },
+      at: iso(T0 + 60_000),
+    });
+    expect(Object.keys(naemon!.artifacts)).toEqual(["naemon/a.cfg", "naemon/c.cfg"]);
+    expect(await store.applied("prometheus")).toEqual({
+      revision: "r1",
+      artifacts: { "prometheus/x.yaml": "hx" },
+      at: iso(T0),
+    });
+    await store.recordApplied("naemon", "r3", {});
+    expect(await store.applied("naemon")).toEqual({
+      revision: "r3",
+      artifacts: {},
+      at: iso(T0 + 60_000),
+    });
+  });
+
+  it("round-trips a large artifact set (more rows than one statement takes)", async () => {
+    const store = await open();
+    const artifacts: Record<string, string> = {};
+    for (let i = 2400; i >= 0; i--)
+      artifacts[`enc/nodes/n-${String(i).padStart(5, "0")}.yaml`] = `h${i}`;
+    await store.recordApplied("enc", "big", artifacts);
+    const applied = await store.applied("enc");
+    expect(Object.keys(applied!.artifacts)).toHaveLength(2401);
+    expect(Object.keys(applied!.artifacts)).toEqual(Object.keys(artifacts).sort());
+    expect(applied!.artifacts["enc/nodes/n-00007.yaml"]).toBe("h7");
+  });
+
+  it("leaves the previous set whole when recording a set fails half-way", async () => {
+    const store = await open();
+    await store.recordApplied("enc", "r1", { "enc/a.yaml": "ha", "enc/b.yaml": "hb" });
+    const bad: Record<string, string> = {};
+    for (let i = 0; i < 1200; i++) bad[`enc/n-${String(i).padStart(4, "0")}.yaml`] = `h${i}`;
+    bad["enc/z-last.yaml"] = null as unknown as string; // sorts last: fails in the last chunk
+    await expect(store.recordApplied("enc", "r2", bad)).rejects.toBeInstanceOf(LabError);
+    expect(await store.applied("enc")).toMatchObject({
+      revision: "r1",
+      artifacts: { "enc/a.yaml": "ha", "enc/b.yaml": "hb" },
+    });
+  });
+
+  it("journals intents: new, then pending until done, then done; idempotent both ways", async () => {
+    const clock = manualClock();
+    const store = await open(clock);
+    const run = await store.startRun({ revision: "r1", trigger: "poll" });
+    expect(await store.pendingIntents()).toEqual([]);
+    expect(await store.journalIntent(run, "prometheus", "reload", "sha-1")).toBe("new");
+    clock.advance(10);
+    expect(await store.journalIntent(run, "naemon", "reload", "sha-9")).toBe("new");
+    expect(await store.journalIntent(run, "prometheus", "reload", "sha-1")).toBe("pending");
+    expect(await store.pendingIntents()).toEqual([
+      {
+        runId: run,
+        target: "prometheus",
+        step: "reload",
+        key: "sha-1",
+        intendedAt: iso(T0),
+        doneAt: null,
+      },
+      {
+        runId: run,
+        target: "naemon",
+        step: "reload",
+        key: "sha-9",
+        intendedAt: iso(T0 + 10),
+        doneAt: null,
+      },
+    ]);
+    await store.journalDone("prometheus", "reload", "sha-1");
+    await store.journalDone("prometheus", "reload", "sha-1");
+    expect(await store.journalIntent(run, "prometheus", "reload", "sha-1")).toBe("done");
+    const later = await store.startRun({ revision: "r2", trigger: "poll" });
+    expect(await store.journalIntent(later, "prometheus", "reload", "sha-1")).toBe("done");
+    expect(await store.journalIntent(later, "prometheus", "reload", "sha-2")).toBe("new");
+    expect(await store.journalIntent(later, "prometheus", "write", "sha-1")).toBe("new");
+    expect((await store.pendingIntents()).map((e) => [e.target, e.step, e.key, e.runId])).toEqual([
+      ["naemon", "reload", "sha-9", run],
+      ["prometheus", "reload", "sha-2", later],
+      ["prometheus", "write", "sha-1", later],
+    ]);
+  });
+
+  it("refuses to mark done an intent never journaled, and an intent of an unknown run", async () => {
+    const store = await open();
+    await expect(store.journalDone("enc", "write", "k")).rejects.toMatchObject({
+      code: "INTERNAL",
+    });
+    await expect(store.journalIntent(4242, "enc", "write", "k")).rejects.toBeInstanceOf(LabError);
+    expect(await store.pendingIntents()).toEqual([]);
+  });
+
+  it("keeps provider state last observed per provider and stack, as JSON", async () => {
+    const clock = manualClock();
+    const store = await open(clock);
+    expect(await store.observed("aws", "aws-prod")).toBeNull();
+    const state = { vms: [{ name: "web-1", cores: 4, tags: { env: "prod" } }], ok: true, n: null };
+    await store.recordObserved("aws", "aws-prod", state);
+    state.vms[0]!.cores = 99; // the store keeps its own copy
+    await store.recordObserved("xcpng", "xcpng-prod", ["a"]);
+    expect(await store.observed("aws", "aws-prod")).toEqual({
+      state: { vms: [{ name: "web-1", cores: 4, tags: { env: "prod" } }], ok: true, n: null },
+      at: iso(T0),
+    });
+    clock.advance(5);
+    await store.recordObserved("aws", "aws-prod", { vms: [] });
+    expect(await store.observed("aws", "aws-prod")).toEqual({
+      state: { vms: [] },
+      at: iso(T0 + 5),
+    });
+    expect(await store.observed("aws", "xcpng-prod")).toBeNull();
+    expect(await store.observed("xcpng", "xcpng-prod")).toEqual({ state: ["a"], at: iso(T0) });
+  });
+
+  it("leases: one holder, re-entrant for the holder, released only by it", async () => {
+    const store = await open();
+    expect(await store.lease("prometheus")).toBeNull();
+    expect(await store.acquireLease("prometheus", "replica-a", 60_000)).toBe(true);
+    expect(await store.acquireLease("prometheus", "replica-b", 60_000)).toBe(false);
+    expect(await store.acquireLease("naemon", "replica-b", 60_000)).toBe(true);
+    expect(await store.acquireLease("prometheus", "replica-a", 60_000)).toBe(true);
+    expect((await store.lease("prometheus"))?.holder).toBe("replica-a");
+    expect(await store.renewLease("prometheus", "replica-b", 60_000)).toBe(false);
+    expect(await store.renewLease("prometheus", "replica-a", 60_000)).toBe(true);
+    await store.releaseLease("prometheus", "replica-b");
+    expect((await store.lease("prometheus"))?.holder).toBe("replica-a");
+    await store.releaseLease("prometheus", "replica-a");
+    expect(await store.lease("prometheus")).toBeNull();
+    expect(await store.renewLease("prometheus", "replica-a", 60_000)).toBe(false);
+    expect(await store.acquireLease("prometheus", "replica-b", 60_000)).toBe(true);
+    await expect(store.acquireLease("enc", "a", 0)).rejects.toMatchObject({ code: "INTERNAL" });
+    await expect(store.acquireLease("enc", "a", 1.5)).rejects.toMatchObject({ code: "INTERNAL" });
+  });
+
+  it("lets another holder take an expired lease over, and the old holder cannot renew it", async () => {
+    const store = await open();
+    expect(await store.acquireLease("enc", "replica-a", 150)).toBe(true);
+    expect(await store.acquireLease("enc", "replica-b", 150)).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(await store.lease("enc")).toBeNull();
+    expect(await store.renewLease("enc", "replica-a", 150)).toBe(false);
+    expect(await store.acquireLease("enc", "replica-b", 60_000)).toBe(true);
+    expect((await store.lease("enc"))?.holder).toBe("replica-b");
+    expect(await store.acquireLease("enc", "replica-a", 60_000)).toBe(false);
+  });
+
+  it("gives a lease to exactly one of two stores racing for it, over many rounds", async () => {
+    const place = await backend.place();
+    const a = await backend.open(place);
+    const b = await backend.open(place);
+    opened.push(a, b);
+    const wins: number[] = [];
+    for (let round = 0; round < 60; round++) {
+      const target = `target-${round}`;
+      const [x, y] = await Promise.all([
+        a.acquireLease(target, "replica-a", 60_000),
+        b.acquireLease(target, "replica-b", 60_000),
+      ]);
+      wins.push(Number(x) + Number(y));
+      const holder = (await a.lease(target))?.holder;
+      expect(holder).toBe(x ? "replica-a" : "replica-b");
+    }
+    expect(wins).toEqual(Array.from({ length: 60 }, () => 1));
+  });
+
+  it("appends to the audit log: newest first, since, limit, JSON detail", async () => {
+    const clock = manualClock();
+    const store = await open(clock);
+    const first = await store.audit({
+      who: "alice",
+      what: "apply",
+      revision: "r1",
+      detail: { targets: ["enc"] },
+    });
+    clock.advance(1000);
+    const second = await store.audit({ who: "bob", what: "lease release" });
+    clock.advance(1000);
+    const third = await store.audit({
+      who: "lab serve",
+      what: "apply",
+      revision: "r2",
+      detail: [1, "x"],
+    });
+    expect([first < second, second < third]).toEqual([true, true]);
+    expect(await store.auditLog()).toEqual([
+      {
+        id: third,
+        at: iso(T0 + 2000),
+        who: "lab serve",
+        what: "apply",
+        revision: "r2",
+        detail: [1, "x"],
+      },
+      {
+        id: second,
+        at: iso(T0 + 1000),
+        who: "bob",
+        what: "lease release",
+        revision: null,
+        detail: null,
+      },
+      {
+        id: first,
+        at: iso(T0),
+        who: "alice",
+        what: "apply",
+        revision: "r1",
+        detail: { targets: ["enc"] },
+      },
+    ]);
+    expect((await store.auditLog({ since: iso(T0 + 1000) })).map((e) => e.id)).toEqual([
+      third,
+      second,
+    ]);
+    expect((await store.auditLog({ limit: 1 })).map((e) => e.id)).toEqual([third]);
+    await expect(store.auditLog({ since: "yesterday" })).rejects.toMatchObject({
+      code: "INTERNAL",
+    });
+  });
+
+  it("has no method that could change or delete an audit entry (the whole API, by name)", async () => {
+    const store = await open();
+    const methods = Object.keys(store)
+      .filter((k) => typeof (store as unknown as Record<string, unknown>)[k] === "function")
+      .filter((k) => !["snapshot", "backup"].includes(k)) // SQLite's backups copy, never change
+      .sort();
+    expect(methods).toEqual([
+      "acquireLease",
+      "applied",
+      "audit",
+      "auditLog",
+      "close",
+      "finishRun",
+      "journalDone",
+      "journalIntent",
+      "lastGoodRevision",
+      "lastRuns",
+      "lease",
+      "observed",
+      "pendingIntents",
+      "recordApplied",
+      "recordObserved",
+      "releaseLease",
+      "renewLease",
+      "startRun",
+    ]);
+    const entry = { who: "alice", what: "apply", detail: { n: 1 } };
+    await store.audit(entry);
+    entry.detail.n = 2;
+    const [logged] = await store.auditLog();
+    (logged!.detail as { n: number }).n = 3;
+    expect((await store.auditLog())[0]!.detail).toEqual({ n: 1 });
+  });
+
+  it("checks the AbortSignal before any work, and refuses work once closed", async () => {
+    const store = await backend.open(await backend.place());
+    const aborted = AbortSignal.abort();
+    await expect(store.startRun({ revision: "r", trigger: "t" }, aborted)).rejects.toMatchObject({
+      name: "AbortError",
+    });
+    await expect(store.audit({ who: "a", what: "b" }, aborted)).rejects.toMatchObject({
+      name: "AbortError",
+    });
+    expect(await store.lastRuns(5)).toEqual([]);
+    expect(await store.auditLog()).toEqual([]);
+    await store.close();
+    await store.close();
+    await expect(store.lastRuns(1)).rejects.toMatchObject({ code: "INTERNAL" });
+  });
+
+  if (backend.kind !== "memory") {
+    it("keeps everything across a reopen (the audit log's rows survive)", async () => {
+      const place = await backend.place();
+      const first = await backend.open(place);
+      const run = await first.startRun({ revision: "r1", trigger: "poll" });
+      await first.finishRun(run, { result: "ok", diagnostics: 2 });
+      await first.recordApplied("enc", "r1", { "enc/a.yaml": "ha" });
+      await first.journalIntent(run, "enc", "write", "k1");
+      await first.recordObserved("aws", "s", { a: 1 });
+      await first.audit({ who: "alice", what: "apply", revision: "r1", detail: { x: true } });
+      await first.close();
+      const again = await backend.open(place);
+      opened.push(again);
+      expect((await again.lastRuns(5)).map((r) => [r.revision, r.result, r.diagnostics])).toEqual([
+        ["r1", "ok", 2],
+      ]);
+      expect((await again.applied("enc"))?.artifacts).toEqual({ "enc/a.yaml": "ha" });
+      expect((await again.pendingIntents()).map((e) => e.key)).toEqual(["k1"]);
+      expect((await again.observed("aws", "s"))?.state).toEqual({ a: 1 });
+      expect((await again.auditLog()).map((e) => [e.who, e.what, e.revision, e.detail])).toEqual([
+        ["alice", "apply", "r1", { x: true }],
+      ]);
+    });
+  }
+
+  if (backend.kind !== "postgres") {
+    it("takes lease time from the clock passed in", async () => {
+      const clock = manualClock();
+      const store = await open(clock);
+      expect(await store.acquireLease("enc", "a", 1000)).toBe(true);
+      expect(await store.lease("enc")).toEqual({ holder: "a", expiresAt: iso(T0 + 1000) });
+      clock.advance(999);
+      expect(await store.acquireLease("enc", "b", 1000)).toBe(false);
+      expect(await store.renewLease("enc", "a", 1000)).toBe(true);
+      clock.advance(1000);
+      expect(await store.acquireLease("enc", "b", 1000)).toBe(true);
+      expect(await store.lease("enc")).toEqual({ holder: "b", expiresAt: iso(T0 + 2999) });
+    });
+  }
+});
