@@ -10,6 +10,7 @@ import type {
   Group,
   LabConfig,
   Label,
+  OutputSettings,
   PrometheusSettings,
   Provider,
   SecretMeta,
@@ -25,6 +26,7 @@ export type {
   Group,
   LabConfig,
   Label,
+  OutputSettings,
   PrometheusSettings,
   Provider,
   SecretMeta,
@@ -249,6 +251,8 @@ export interface Settings {
   prometheus?: PrometheusSettings;
   /** lab.contacts, keys sorted at every level; absent when the repo declares none. */
   contacts?: Readonly<Record<string, Contact>>;
+  /** lab.outputs as written (adapters/output applies the defaults; docs/apply.md). */
+  outputs?: OutputSettings;
 }
 
 /** Everything sorted by name: byte-identical output depends on it. */

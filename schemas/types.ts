@@ -126,6 +126,7 @@ export interface LabSettings {
         }
       | undefined;
   };
+  outputs?: OutputSettings;
 }
 /**
  * Where Prometheus reaches the exporters that do not run on the servers themselves (renderers/prometheus/README.md).
@@ -163,6 +164,77 @@ export interface Contact {
   notify?: (
     "down" | "unreachable" | "warning" | "unknown" | "critical" | "recovery" | "flapping"
   )[];
+}
+/**
+ * Where `lab apply` and `lab reconcile` put each renderer's files and how the tool that reads them is told (docs/apply.md). Every output is on, with its defaults, unless `enabled: false`.
+ */
+export interface OutputSettings {
+  prometheus?: PrometheusOutput;
+  naemon?: NaemonOutput;
+  enc?: EncOutput;
+  pulumi?: PulumiOutput;
+}
+/**
+ * Prometheus rule and scrape files; with `url`, Prometheus is reloaded (POST /-/reload, which needs --web.enable-lifecycle) and the rules it loaded are checked through /api/v1/rules.
+ */
+export interface PrometheusOutput {
+  /**
+   * Where the files go; relative to the repo folder. Default: .lab/outputs/<output>.
+   */
+  dir?: string;
+  enabled?: boolean;
+  /**
+   * Prometheus's base URL, e.g. http://127.0.0.1:9090.
+   */
+  url?: string;
+  /**
+   * Run before Prometheus is told, e.g. [promtool, check, rules, "{dir}/rules/lab-checks.yaml"]; a failure restores the previous files.
+   *
+   * @minItems 1
+   */
+  verify?: [string, ...string[]];
+}
+/**
+ * Naemon (or Nagios) object files; `verify` runs before `reload`, and a failed verify restores the previous files.
+ */
+export interface NaemonOutput {
+  /**
+   * Where the files go; relative to the repo folder. Default: .lab/outputs/<output>.
+   */
+  dir?: string;
+  enabled?: boolean;
+  /**
+   * e.g. [naemon, -v, /etc/naemon/naemon.cfg]
+   *
+   * @minItems 1
+   */
+  verify?: [string, ...string[]];
+  /**
+   * e.g. [systemctl, reload, naemon]
+   *
+   * @minItems 1
+   */
+  reload?: [string, ...string[]];
+}
+/**
+ * Puppet ENC data: the directory `lab enc --rendered` reads.
+ */
+export interface EncOutput {
+  /**
+   * Where the files go; relative to the repo folder. Default: .lab/outputs/<output>.
+   */
+  dir?: string;
+  enabled?: boolean;
+}
+/**
+ * Pulumi stack configs and programs.
+ */
+export interface PulumiOutput {
+  /**
+   * Where the files go; relative to the repo folder. Default: .lab/outputs/<output>.
+   */
+  dir?: string;
+  enabled?: boolean;
 }
 /**
  * Section `labels`: what a label brings to every server that carries it.

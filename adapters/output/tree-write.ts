@@ -87,14 +87,16 @@ async function makeFolders(next: string, paths: readonly string[]): Promise<void
 /** What `root` is now: our symlink to a version folder, a plain folder, or nothing. */
 async function currentTree(
   root: string,
-): Promise<{ kind: "link"; target: string | null } | { kind: "dir" } | { kind: "none" }> {
+): Promise<
+  { kind: "link"; target: string | null; raw: string } | { kind: "dir" } | { kind: "none" }
+> {
   const info = await lstatOrNull(root);
   if (!info) return { kind: "none" };
   if (!info.isSymbolicLink()) return { kind: "dir" };
   const target = await step("read the link", root, () => readlink(root));
   // Only a version folder this code made beside `root` is ours to remove later.
   const ours = new RegExp(`^\\.${escapeRegExp(basename(root))}\\.[0-9a-f]{12}$`).test(target);
-  return { kind: "link", target: ours ? join(dirname(root), target) : null };
+  return { kind: "link", target: ours ? join(dirname(root), target) : null, raw: target };
 }
 
 function escapeRegExp(text: string): string {
@@ -150,8 +152,10 @@ export async function writeTree(
     /** What the manifest records: the tree's scope, the input per renderer, the server count. */
     record: TreeRecord;
     signal?: AbortSignal;
+    /** Keep the previous tree until the caller commits or restores it (outputs under apply). */
+    keepPrevious?: boolean;
   },
-): Promise<void> {
+): Promise<PreviousTree | null> {
   const parent = dirname(root);
   await ensureDirectory(parent);
   const suffix = randomBytes(6).toString("hex");
@@ -173,10 +177,16 @@ export async function writeTree(
     }
     await step("replace", root, () => rename(linkPath, root));
     swapped = true;
-    if (current.kind === "dir") await rm(old, { recursive: true, force: true });
-    if (current.kind === "link" && current.target) {
-      await rm(current.target, { recursive: true, force: true });
-    }
+    const previous: PreviousTree = {
+      root,
+      version: next,
+      kind: current.kind,
+      path: current.kind === "dir" ? old : current.kind === "link" ? current.target : null,
+      link: current.kind === "link" ? current.raw : null,
+    };
+    if (options.keepPrevious) return previous;
+    await dropPrevious(previous);
+    return null;
   } finally {
     await rm(linkPath, { force: true });
     if (!swapped) {
@@ -185,6 +195,48 @@ export async function writeTree(
       await rm(next, { recursive: true, force: true });
     }
   }
+}
+
+/** The tree a write replaced, kept (with `keepPrevious`) until it is restored or dropped. */
+export interface PreviousTree {
+  root: string;
+  /** The version folder the write made. */
+  version: string;
+  /** What `root` was: a plain folder (moved to `path`), our link (to `path`), or nothing. */
+  kind: "dir" | "link" | "none";
+  /** The folder to remove when the previous tree is dropped (null: nothing of ours). */
+  path: string | null;
+  /** For a link: what it pointed to, as written. */
+  link: string | null;
+}
+
+/** Forgets the previous tree: removes what only it used. */
+export async function dropPrevious(previous: PreviousTree): Promise<void> {
+  if (previous.kind !== "none" && previous.path) {
+    await rm(previous.path, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Puts the previous tree back at `root` with one rename (a reader sees the new tree or the old
+ * one), then removes the version folder the write made. A root that held nothing is removed.
+ */
+export async function restorePrevious(previous: PreviousTree): Promise<void> {
+  const { root, version } = previous;
+  const parent = dirname(root);
+  if (previous.kind === "dir" && previous.path) {
+    const aside = join(parent, `.${basename(root)}.undo-${randomBytes(6).toString("hex")}`);
+    await step("move", root, () => rename(root, aside));
+    await step("replace", root, () => rename(previous.path!, root));
+    await rm(aside, { force: true });
+  } else if (previous.kind === "link" && previous.link !== null) {
+    const linkPath = join(parent, `.${basename(root)}.link-${randomBytes(6).toString("hex")}`);
+    await step("create the link", linkPath, () => symlink(previous.link!, linkPath));
+    await step("replace", root, () => rename(linkPath, root));
+  } else {
+    await rm(root, { force: true });
+  }
+  await rm(version, { recursive: true, force: true });
 }
 
 /**

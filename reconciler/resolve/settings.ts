@@ -56,5 +56,6 @@ export function resolveSettings(lab: LabConfig["lab"]): Settings {
     regions: sortedTables(own.regions, (r): r is string => typeof r === "string"),
     ...(own.prometheus ? { prometheus: own.prometheus } : {}),
     ...(own.contacts ? { contacts: sortedDeep(own.contacts as Record<string, Contact>) } : {}),
+    ...(own.outputs ? { outputs: sortedDeep(own.outputs) } : {}),
   };
 }
