@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FileSource } from "../../core/file-source.js";
+import { blobId } from "./content-id.js";
 import { createLoadCache, loadRepo } from "./load-repo.js";
 import { memorySource } from "./memory-source.js";
 import { MAX_FILE_BYTES } from "./read-files.js";
@@ -285,22 +286,26 @@ describe("loadRepo with a cache", () => {
       "a.yaml": "servers:\n  a: { provider: aws }\n",
       "b.yaml": "servers:\n  b: { provider: ssh }\n",
     };
+    const idOf = (path: string): string => blobId(Buffer.from(files[path]!));
     const cache = createLoadCache();
     const first = await loadRepo(memorySource(files), { cache });
-    const parsedA = cache.files.get("a.yaml")?.file.parsed;
-    const parsedB = cache.files.get("b.yaml")?.file.parsed;
+    const idA = idOf("a.yaml");
+    const parsedA = cache.files.get(idA)?.parsed;
+    const parsedB = cache.files.get(idOf("b.yaml"))?.parsed;
     files["b.yaml"] = "servers:\n  b: { provider: xcpng }\n  a: { provider: aws }\n";
     const second = await loadRepo(memorySource(files), { cache });
     const uncached = await loadRepo(memorySource(files));
     expect(parsedA).toBeDefined();
-    expect(cache.files.get("a.yaml")?.file.parsed).toBe(parsedA);
-    expect(cache.files.get("b.yaml")?.file.parsed).not.toBe(parsedB);
+    expect(parsedB).toBeDefined();
+    expect(cache.files.get(idA)?.parsed).toBe(parsedA);
+    expect(cache.files.get(idOf("b.yaml"))?.parsed).not.toBe(parsedB);
+    expect(cache.stats).toEqual({ parsed: 3, reused: 1, stored: 0 });
     expect(second.value.config).toEqual(uncached.value.config);
     expect(second.diagnostics).toEqual(uncached.diagnostics);
     expect(second.diagnostics.map((d) => d.code)).toEqual(["LAB011"]);
     expect(first.value.config.servers).toEqual({ a: { provider: "aws" }, b: { provider: "ssh" } });
     delete files["a.yaml"];
     await loadRepo(memorySource(files), { cache });
-    expect([...cache.files.keys()]).toEqual(["b.yaml"]);
+    expect([...cache.files.keys()]).toEqual([idOf("b.yaml")]);
   });
 });

@@ -18,7 +18,7 @@ import { createSourceMap } from "./source-map.js";
 import { compareUnloaded, fileUnloaded } from "./unloaded.js";
 import type { ParsedFile } from "./yaml-file.js";
 
-export { createLoadCache, type LoadCache } from "./load-file.js";
+export { createLoadCache, type LoadCache, type ParsedFileStore } from "./load-file.js";
 
 export interface LoadOptions {
   signal?: AbortSignal;
@@ -91,8 +91,8 @@ export async function loadRepo(
     loaded.push(loadFile(read, cache));
   }
   if (cache) {
-    const current = new Set(selected.config);
-    for (const path of cache.files.keys()) if (!current.has(path)) cache.files.delete(path);
+    const current = new Set(loaded.map((f) => f.id));
+    for (const id of cache.files.keys()) if (!current.has(id)) cache.files.delete(id);
   }
   const ignored = ignoreMatcher(ignoreGlobs(loaded.map((f) => f.parsed)));
   const kept = loaded.filter((f) => !ignored(f.parsed.path) && !f.parsed.sops);
