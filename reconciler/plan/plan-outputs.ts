@@ -4,24 +4,33 @@ import { cmp } from "../../core/diagnostics.js";
 import type { Artifact } from "../../core/renderer.js";
 import type { AppliedState, PlannedFile, PlannedOutput } from "./plan-types.js";
 
-/** The old side of the files: hashes and, for diffs, the old texts. */
+/** The old side of the files: their hashes and, for diffs, their texts. */
 export interface OldFiles {
-  hashes: ReadonlyMap<string, string>;
+  hash(path: string): string | undefined;
+  /** Every old path, any order. */
+  paths(): Iterable<string>;
   content(path: string): string | null;
 }
 
-/** The base side's artifacts as old files. */
+/** The base side's artifacts as old files (a view over them: nothing is copied). */
 export function artifactFiles(artifacts: readonly Artifact[]): OldFiles {
   const byPath = new Map<string, Artifact>();
   for (const a of artifacts) byPath.set(a.path, a);
-  const hashes = new Map<string, string>();
-  for (const [path, a] of byPath) hashes.set(path, a.hash);
-  return { hashes, content: (path) => byPath.get(path)?.content ?? null };
+  return {
+    hash: (path) => byPath.get(path)?.hash,
+    paths: () => byPath.keys(),
+    content: (path) => byPath.get(path)?.content ?? null,
+  };
 }
 
 /** What is applied as old files (nothing when nothing was ever applied). */
 export function appliedFiles(applied: AppliedState | null): OldFiles {
-  return applied ?? { hashes: new Map(), content: () => null };
+  const hashes = applied?.hashes ?? new Map<string, string>();
+  return {
+    hash: (path) => hashes.get(path),
+    paths: () => hashes.keys(),
+    content: (path) => applied?.content(path) ?? null,
+  };
 }
 
 /** `a/path` -> `b/path`, three lines of context, as git shows it. */
@@ -46,30 +55,42 @@ function outputName(path: string): string {
  */
 export function planOutputs(head: readonly Artifact[], old: OldFiles): PlannedOutput[] {
   const byOutput = new Map<string, PlannedFile[]>();
-  const add = (file: PlannedFile): void => {
-    const name = outputName(file.path);
-    const list = byOutput.get(name);
-    if (list) list.push(file);
-    else byOutput.set(name, [file]);
+  const filesOf = (path: string): PlannedFile[] => {
+    const name = outputName(path);
+    let list = byOutput.get(name);
+    if (!list) byOutput.set(name, (list = []));
+    return list;
   };
   const seen = new Set<string>();
+  let files: PlannedFile[] = [];
+  let folder: string | null = null;
   for (const a of head) {
     seen.add(a.path);
-    if (!byOutput.has(outputName(a.path))) byOutput.set(outputName(a.path), []);
-    const before = old.hashes.get(a.path) ?? null;
+    if (folder === null || !a.path.startsWith(folder)) {
+      files = filesOf(a.path);
+      folder = outputName(a.path) + "/";
+    }
+    const before = old.hash(a.path) ?? null;
     if (before === a.hash) continue;
     const oldText = before === null ? null : old.content(a.path);
     const diff =
       before !== null && oldText === null ? null : unifiedDiff(a.path, oldText, a.content);
-    add({ path: a.path, action: before === null ? "add" : "change", before, after: a.hash, diff });
+    files.push({
+      path: a.path,
+      action: before === null ? "add" : "change",
+      before,
+      after: a.hash,
+      diff,
+    });
   }
-  for (const [path, hash] of old.hashes) {
+  for (const path of old.paths()) {
     if (seen.has(path)) continue;
+    const hash = old.hash(path)!;
     const oldText = old.content(path);
     const diff = oldText === null ? null : unifiedDiff(path, oldText, null);
-    add({ path, action: "remove", before: hash, after: null, diff });
+    filesOf(path).push({ path, action: "remove", before: hash, after: null, diff });
   }
   return [...byOutput.entries()]
     .sort(([a], [b]) => cmp(a, b))
-    .map(([name, files]) => ({ name, files: files.sort((a, b) => cmp(a.path, b.path)) }));
+    .map(([name, list]) => ({ name, files: list.sort((a, b) => cmp(a.path, b.path)) }));
 }

@@ -95,9 +95,27 @@ function replaced(head: LocateSide, b: ResolvedServer, h: ResolvedServer) {
   return out;
 }
 
+/** The same items, in the same order, with the same values: the common case, checked cheaply. */
+function sameItems(b: ResolvedServer, h: ResolvedServer): boolean {
+  const same = <T>(x: readonly T[], y: readonly T[], eq: (a: T, b: T) => boolean): boolean =>
+    x === y || (x.length === y.length && x.every((v, i) => eq(v, y[i]!)));
+  return (
+    same(b.classes, h.classes, (x, y) => x.name === y.name && sameParams(x.params, y.params)) &&
+    same(b.alerts, h.alerts, (x, y) => x === y || (x.name === y.name && x.kind === y.kind)) &&
+    same(b.groups, h.groups, (x, y) => x === y) &&
+    same(b.secrets, h.secrets, (x, y) => x.path === y.path && x.access === y.access) &&
+    same(b.ports, h.ports, (x, y) => x.port === y.port)
+  );
+}
+
+function sameParams(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>) {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
 /** Gains, losses and changes of a server both sides have. */
 function compared(base: LocateSide, head: LocateSide, b: ResolvedServer, h: ResolvedServer) {
   const out = replaced(head, b, h);
+  if (sameItems(b, h)) return out;
   const [old, now] = [items(b), items(h)];
   for (const [id, item] of now) {
     const before = old.get(id);
