@@ -3,7 +3,7 @@ import { closeSync, constants, existsSync, mkdirSync, openSync, renameSync } fro
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { LabError } from "../../core/errors.js";
-import { ioReason } from "../../core/io-reason.js";
+import { errnoCode, ioReason } from "../../core/io-reason.js";
 
 /** `~/.lab/state.db`. */
 export function defaultStatePath(home: string = homedir()): string {
@@ -27,9 +27,8 @@ export function prepareStoreFile(path: string): void {
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   } catch (err) {
-    throw new LabError("IO", `cannot create the state store folder ${dir}: ${ioReason(err)}`, {
-      cause: err,
-    });
+    const why = errnoCode(err) === "EEXIST" ? "it is not a directory (ENOTDIR)" : ioReason(err);
+    throw new LabError("IO", `cannot create the state store folder ${dir}: ${why}`, { cause: err });
   }
   try {
     closeSync(openSync(path, constants.O_RDWR | constants.O_CREAT, 0o600));

@@ -6,7 +6,7 @@
  * an existing store, and on a schedule with `backupEvery`.
  */
 import Database from "better-sqlite3";
-import { existsSync, renameSync, rmSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, renameSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { Kysely, sql, SqliteDialect } from "kysely";
 import { LabError } from "../../core/errors.js";
@@ -80,54 +80,81 @@ function describeSqliteError(path: string, err: unknown): LabError {
   });
 }
 
-/** Opens the file and checks it; returns the reason it is corrupt, or the open database. */
-function openChecked(path: string, busyTimeoutMs: number): Database.Database | { corrupt: string } {
+const SQLITE_HEADER = "SQLite format 3\0";
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s*\n\s*/g, "; ");
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}
+
+function errorText(err: unknown): string {
+  const code = sqliteCode(err);
+  return `${err instanceof Error ? err.message : String(err)}${code ? ` (${code})` : ""}`;
+}
+
+/**
+ * Why the file is corrupt, or null when it is a sound database (or empty: a new one). The header
+ * is read first and the check runs on a read-only connection, so a bad file, its -wal and -shm
+ * are left as they were for moving aside.
+ */
+function corruptReason(path: string): string | null {
+  const head = Buffer.alloc(16);
+  const fd = openSync(path, "r");
+  let read: number;
+  try {
+    read = readSync(fd, head, 0, 16, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (read === 0) return null;
+  if (read < 16 || head.toString("latin1") !== SQLITE_HEADER) {
+    return "not a SQLite database: the file does not start with the SQLite header";
+  }
   let db: Database.Database | undefined;
   try {
-    db = new Database(path);
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    const check: unknown = db.pragma("quick_check", { simple: true });
+    return check === "ok" ? null : `quick_check: ${oneLine(String(check))}`;
+  } catch (err) {
+    const code = sqliteCode(err);
+    if (code && CORRUPT_CODES.has(code)) return oneLine(errorText(err));
+    throw new LabError("IO", `cannot open the state store ${path}: ${errorText(err)}`, {
+      cause: err,
+    });
+  } finally {
+    db?.close();
+  }
+}
+
+/** The read-write connection: WAL, busy timeout, foreign keys, full sync. */
+function openWritable(path: string, busyTimeoutMs: number): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { fileMustExist: true });
     db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     db.pragma("journal_mode = WAL");
-    const check: unknown = db.pragma("quick_check", { simple: true });
-    if (check !== "ok") {
-      db.close();
-      return { corrupt: `quick_check: ${String(check)}` };
-    }
     db.pragma("foreign_keys = ON");
     db.pragma("synchronous = FULL");
     return db;
   } catch (err) {
     db?.close();
-    const code = sqliteCode(err);
-    if (code && CORRUPT_CODES.has(code)) {
-      return { corrupt: `${err instanceof Error ? err.message : String(err)} (${code})` };
-    }
-    throw new LabError(
-      "IO",
-      `cannot open the state store ${path}: ${describeSqliteError(path, err).message}`,
-      {
-        cause: err,
-      },
-    );
+    throw new LabError("IO", `cannot open the state store ${path}: ${errorText(err)}`, {
+      cause: err,
+    });
   }
 }
 
 function openDatabase(path: string, clock: Clock, busyTimeoutMs: number) {
   prepareStoreFile(path);
-  const first = openChecked(path, busyTimeoutMs);
-  if (first instanceof Database) return { db: first, corrupt: null };
+  const reason = corruptReason(path);
+  if (reason === null) return { db: openWritable(path, busyTimeoutMs), corrupt: null };
   const movedTo = moveAside(path, clock.now());
   prepareStoreFile(path);
-  const fresh = openChecked(path, busyTimeoutMs);
-  if (!(fresh instanceof Database)) {
-    throw new LabError(
-      "STATE",
-      `a fresh state store at ${path} failed its check: ${fresh.corrupt}`,
-    );
-  }
   const message =
-    `state store ${path} is corrupt (${first.corrupt}): moved it to ${movedTo} and started a ` +
+    `state store ${path} is corrupt (${reason}): moved it to ${movedTo} and started a ` +
     "fresh store; the next pass converges from Git";
-  return { db: fresh, corrupt: { file: path, movedTo, reason: first.corrupt, message } };
+  const db = openWritable(path, busyTimeoutMs);
+  return { db, corrupt: { file: path, movedTo, reason, message } };
 }
 
 export async function openSqliteStore(
