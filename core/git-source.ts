@@ -53,8 +53,11 @@ export interface GitSource {
   refs(signal?: AbortSignal): Promise<GitRefs>;
   /** The tree of a fetched commit (no network, no checkout); works while the remote is down. */
   tree(revision: string, signal?: AbortSignal): Promise<GitTree>;
-  /** The revision of the last successful fetch, if any (also after a failed one). */
-  lastFetched(): GitRevision | undefined;
+  /**
+   * What the last successful fetch of `ref` (default: the default branch) returned, if any; it
+   * stays after a failed fetch, which also looks it up in a local copy left by an earlier run.
+   */
+  lastFetched(ref?: string): GitRevision | undefined;
   /** Ends the processes the source keeps (e.g. `git cat-file --batch`). */
   close(): Promise<void>;
 }
@@ -137,7 +140,7 @@ export function pullNumber(ref: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-const REF_PART = /^(?!\.)(?!.*\.\.)(?!.*\.lock$)[A-Za-z0-9._+-]+$/;
+const REF_PART = /^(?![.-])(?!.*\.\.)(?!.*\.lock$)[A-Za-z0-9._+-]+$/;
 
 /**
  * The full ref `ref` names: "default" → the default branch, `main` → `refs/heads/main`,

@@ -1,0 +1,275 @@
+/**
+ * The Git source over isomorphic-git, for hosts without the git binary. An http(s) remote is
+ * mirrored into a bare repo in the cache folder (one fetch per ref that moved: the default branch
+ * and each `refs/pull/N/head`). isomorphic-git cannot fetch from a local path or a `file://` URL,
+ * so a local remote is read in place: its refs are "fetched" by reading them, its objects straight
+ * from its object store. Trees are read with readTree/readBlob, never checked out.
+ */
+import * as fs from "node:fs";
+import { access } from "node:fs/promises";
+import { join } from "node:path";
+import * as git from "isomorphic-git";
+import http from "isomorphic-git/http/node";
+import type {
+  GitRefs,
+  GitRevision,
+  GitSource,
+  GitSourceOptions,
+  GitTree,
+} from "../../core/git-source.js";
+import { GitError, fullRef, isCommitId, pullNumber, sortedPulls } from "../../core/git-source.js";
+import { classifyIso, retryable } from "./classify.js";
+import { gitTree } from "./git-tree.js";
+import { isoTreeEntries } from "./iso-tree.js";
+import { missingRevision, remoteError } from "./remote-error.js";
+import type { Remote } from "./remote-url.js";
+import { defaultCacheDir, parseRemote } from "./remote-url.js";
+import { RetryFailure, withRetry } from "./retry.js";
+import { serialized } from "./serialized.js";
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** The git dir of a local repo: the path itself when bare, else its `.git`. */
+async function localGitDir(path: string): Promise<string> {
+  return (await exists(join(path, "objects"))) && (await exists(join(path, "HEAD")))
+    ? path
+    : join(path, ".git");
+}
+
+/** The ref HEAD names (`refs/heads/main`), or "" when HEAD is detached or missing. */
+async function headTarget(gitdir: string): Promise<string> {
+  const head = await git.resolveRef({ fs, gitdir, ref: "HEAD", depth: 1 }).catch(() => "");
+  return head.startsWith("ref: ") ? head.slice(5).trim() : "";
+}
+
+/** Where each ref points on the remote, and the remote's default branch. */
+interface RemoteRefs {
+  head: string | undefined;
+  refs: Map<string, string>;
+}
+
+export function isoGitSource(url: string, options: GitSourceOptions = {}): GitSource {
+  const remote: Remote = parseRemote(url);
+  const local = remote.transport === "local";
+  const cache = {};
+  const headers: Record<string, string> = options.token
+    ? { Authorization: `Bearer ${options.token}` }
+    : {};
+  const last = new Map<string, GitRevision>();
+  const once = serialized();
+  let defaultBranch = options.defaultBranch;
+  let gitdirOf: Promise<string> | undefined;
+  const gitdir = (): Promise<string> =>
+    (gitdirOf ??= local
+      ? localGitDir(remote.target)
+      : Promise.resolve(options.cache ?? defaultCacheDir(remote.target)));
+
+  async function remoteRefs(signal?: AbortSignal): Promise<RemoteRefs> {
+    if (local) {
+      const dir = await gitdir();
+      if (!(await exists(join(dir, "HEAD")))) throw notARepo();
+      const names = [
+        ...(await git.listRefs({ fs, gitdir: dir, filepath: "refs/heads" })).map(
+          (n) => `refs/heads/${n}`,
+        ),
+        ...(await git.listRefs({ fs, gitdir: dir, filepath: "refs/pull" })).map(
+          (n) => `refs/pull/${n}`,
+        ),
+      ];
+      const refs = new Map<string, string>();
+      for (const ref of names) refs.set(ref, await git.resolveRef({ fs, gitdir: dir, ref }));
+      const head = await headTarget(dir);
+      return { head: head.startsWith("refs/heads/") ? head.slice(11) : undefined, refs };
+    }
+    const client = { request: (req: git.GitHttpRequest) => http.request({ ...req, signal }) };
+    const info = await git.getRemoteInfo2({
+      http: client,
+      url: remote.target,
+      headers,
+      protocolVersion: 1,
+    });
+    const refs = new Map((info.refs ?? []).filter((r) => !r.target).map((r) => [r.ref, r.oid]));
+    const target = info.refs?.find((r) => r.ref === "HEAD")?.target;
+    return { head: target?.startsWith("refs/heads/") ? target.slice(11) : undefined, refs };
+  }
+
+  function notARepo(): GitError {
+    return new GitError(`there is no git repository at ${remote.display}`, {
+      reason: "not-a-repo",
+      remote: remote.display,
+    });
+  }
+
+  /** Brings one ref of the mirror to `oid`, fetching it when the object is not there yet. */
+  async function mirrorRef(
+    dir: string,
+    ref: string,
+    oid: string,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const have = await git.resolveRef({ fs, gitdir: dir, ref }).catch(() => undefined);
+    if (have === oid) return;
+    signal?.throwIfAborted();
+    const client = { request: (req: git.GitHttpRequest) => http.request({ ...req, signal }) };
+    await git.fetch({
+      fs,
+      http: client,
+      gitdir: dir,
+      remote: "lab",
+      url: remote.target,
+      ref,
+      remoteRef: ref,
+      singleBranch: true,
+      tags: false,
+      headers,
+      cache,
+    });
+    await git.writeRef({ fs, gitdir: dir, ref, value: oid, force: true });
+  }
+
+  async function fetchOnce(ref: string, signal?: AbortSignal): Promise<GitRevision> {
+    const found = await remoteRefs(signal);
+    defaultBranch ??= found.head;
+    if (!defaultBranch)
+      throw missingRevision(remote.display, "HEAD (the remote has no default branch)");
+    const main = `refs/heads/${defaultBranch}`;
+    const full = fullRef(ref, defaultBranch);
+    const revision = found.refs.get(full);
+    if (!revision) throw missingRevision(remote.display, full);
+    if (!local) {
+      const dir = await gitdir();
+      if (!(await exists(join(dir, "HEAD")))) {
+        await git.init({ fs, gitdir: dir, bare: true });
+        // isomorphic-git fetches through a configured remote; its refspec keeps what a fetch
+        // brings under refs/lab/, and the mirror's own refs are written after it.
+        await git.setConfig({ fs, gitdir: dir, path: "remote.lab.url", value: remote.target });
+        await git.setConfig({
+          fs,
+          gitdir: dir,
+          path: "remote.lab.fetch",
+          value: "+refs/*:refs/lab/*",
+        });
+      }
+      for (const [name, oid] of [...found.refs].sort()) {
+        if (name === main || name === full || pullNumber(name) !== undefined) {
+          await mirrorRef(dir, name, oid, signal);
+        }
+      }
+      for (const name of await git.listRefs({ fs, gitdir: dir, filepath: "refs/pull" })) {
+        const pull = `refs/pull/${name}`;
+        if (!found.refs.has(pull)) await git.deleteRef({ fs, gitdir: dir, ref: pull });
+      }
+      await git.writeRef({
+        fs,
+        gitdir: dir,
+        ref: "HEAD",
+        value: main,
+        symbolic: true,
+        force: true,
+      });
+    }
+    return { ref: full, revision };
+  }
+
+  async function lastGood(ref: string): Promise<GitRevision | undefined> {
+    const full = defaultBranch ? fullRef(ref, defaultBranch) : ref === "default" ? "HEAD" : ref;
+    const known = last.get(full);
+    const dir = await gitdir();
+    if (known || local || !(await exists(join(dir, "HEAD")))) return known;
+    const named = full === "HEAD" ? await headTarget(dir) : full;
+    const revision = await git.resolveRef({ fs, gitdir: dir, ref: named }).catch(() => undefined);
+    if (!named || !revision) return undefined;
+    const found = { ref: named, revision };
+    last.set(named, found);
+    return found;
+  }
+
+  async function fetch(ref: string, signal?: AbortSignal): Promise<GitRevision> {
+    if (defaultBranch) fullRef(ref, defaultBranch);
+    try {
+      const result = await withRetry(
+        (s) => fetchOnce(ref, s),
+        (e) => (e instanceof GitError ? "fail" : retryable(classifyIso(e))),
+        options.retry,
+        signal,
+      );
+      last.set(result.ref, result);
+      return result;
+    } catch (e) {
+      if (!(e instanceof RetryFailure)) throw e;
+      if (e.error instanceof GitError) throw e.error;
+      throw remoteError(classifyIso(e.error), {
+        remote: remote.display,
+        ref: defaultBranch ? fullRef(ref, defaultBranch) : ref,
+        tries: e.tries,
+        token: Boolean(options.token) && !local,
+        lastFetched: await lastGood(ref),
+        cause: e.error,
+      });
+    }
+  }
+
+  async function resolve(ref: string, signal?: AbortSignal): Promise<string> {
+    signal?.throwIfAborted();
+    const dir = await gitdir();
+    try {
+      if (isCommitId(ref)) {
+        await git.readCommit({ fs, gitdir: dir, oid: ref, cache });
+        return ref;
+      }
+      const name = ref === "default" ? "HEAD" : fullRef(ref, defaultBranch ?? "-");
+      const oid = await git.resolveRef({ fs, gitdir: dir, ref: name });
+      await git.readCommit({ fs, gitdir: dir, oid, cache });
+      return oid;
+    } catch (e) {
+      if (e instanceof GitError || (e as { code?: unknown }).code === "USAGE") throw e;
+      throw missingRevision(remote.display, ref);
+    }
+  }
+
+  async function refs(signal?: AbortSignal): Promise<GitRefs> {
+    const head = await resolve("default", signal);
+    const dir = await gitdir();
+    const main = await headTarget(dir);
+    const pulls = [];
+    for (const name of await git.listRefs({ fs, gitdir: dir, filepath: "refs/pull" })) {
+      const ref = `refs/pull/${name}`;
+      const number = pullNumber(ref);
+      if (number === undefined) continue;
+      pulls.push({ ref, number, revision: await git.resolveRef({ fs, gitdir: dir, ref }) });
+    }
+    return { defaultBranch: { ref: main, revision: head }, pulls: sortedPulls(pulls) };
+  }
+
+  async function tree(revision: string, signal?: AbortSignal): Promise<GitTree> {
+    const commit = await resolve(revision, signal);
+    const dir = await gitdir();
+    return gitTree({
+      revision: commit,
+      description: `git:${remote.display}@${commit.slice(0, 12)}`,
+      entries: (s) => isoTreeEntries(dir, commit, cache, s),
+      blob: async (oid, s) => {
+        s?.throwIfAborted();
+        const found = await git.readBlob({ fs, gitdir: dir, oid, cache }).catch(() => undefined);
+        return found?.blob;
+      },
+    });
+  }
+
+  return {
+    kind: "isomorphic",
+    remote: remote.display,
+    fetch: (ref, signal) => once(() => fetch(ref, signal)),
+    resolve,
+    refs,
+    tree,
+    lastFetched: (ref = "default") =>
+      defaultBranch ? last.get(fullRef(ref, defaultBranch)) : undefined,
+    close: () => Promise.resolve(),
+  };
+}

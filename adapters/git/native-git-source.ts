@@ -1,0 +1,200 @@
+/**
+ * The Git source over the git binary: a bare mirror in a cache folder, fetched with
+ * `git fetch <url> +refs/heads/<default>:… +refs/pull/*\/head:…`, trees listed with
+ * `git ls-tree -r -l -z` and read through one `git cat-file --batch` process.
+ */
+import { access } from "node:fs/promises";
+import { join } from "node:path";
+import type {
+  GitRefs,
+  GitRevision,
+  GitSource,
+  GitSourceOptions,
+  GitTree,
+} from "../../core/git-source.js";
+import { GitError, fullRef, isCommitId, pullNumber, sortedPulls } from "../../core/git-source.js";
+import { classifyNative, retryable } from "./classify.js";
+import type { TreeEntry } from "./git-tree.js";
+import { gitTree } from "./git-tree.js";
+import { catFile } from "./native-cat-file.js";
+import { runGit } from "./native-run.js";
+import { missingRevision, remoteError } from "./remote-error.js";
+import type { Remote } from "./remote-url.js";
+import { defaultCacheDir, parseRemote } from "./remote-url.js";
+import { RetryFailure, withRetry } from "./retry.js";
+import { serialized } from "./serialized.js";
+
+/** `http.<origin>/.extraHeader` through git's environment config: never on a command line. */
+export function authEnv(remote: Remote, token: string | undefined): Record<string, string> {
+  if (remote.transport !== "http" || !token) return {};
+  const n = Number(process.env.GIT_CONFIG_COUNT ?? "0") || 0;
+  const origin = new URL(remote.target).origin;
+  return {
+    GIT_CONFIG_COUNT: String(n + 1),
+    [`GIT_CONFIG_KEY_${n}`]: `http.${origin}/.extraHeader`,
+    [`GIT_CONFIG_VALUE_${n}`]: `Authorization: Bearer ${token}`,
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Parses `ls-tree -r -l -z`: `<mode> <type> <id> <size>\t<path>\0`. */
+function parseLsTree(out: Buffer): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  for (const record of out.toString("utf8").split("\0")) {
+    const tab = record.indexOf("\t");
+    if (tab < 0) continue;
+    const [mode = "", , id = "", size = ""] = record.slice(0, tab).split(/ +/);
+    entries.push({ mode, id, size: Number(size) || 0, path: record.slice(tab + 1) });
+  }
+  return entries;
+}
+
+export function nativeGitSource(url: string, options: GitSourceOptions = {}): GitSource {
+  const remote = parseRemote(url);
+  const gitDir = options.cache ?? defaultCacheDir(remote.target);
+  const env = authEnv(remote, options.token);
+  const blobs = catFile(gitDir);
+  const last = new Map<string, GitRevision>();
+  const once = serialized();
+  let defaultBranch = options.defaultBranch;
+
+  const git = (args: string[], signal?: AbortSignal): Promise<Buffer> =>
+    runGit(args, { gitDir, env, signal });
+  const text = async (args: string[], signal?: AbortSignal): Promise<string> =>
+    (await git(args, signal)).toString("utf8").trim();
+
+  async function ensureMirror(signal?: AbortSignal): Promise<void> {
+    if (await exists(join(gitDir, "HEAD"))) return;
+    await runGit(["init", "--quiet", "--bare", gitDir], { signal });
+    await git(["config", "gc.auto", "0"], signal);
+  }
+
+  /** The remote's default branch, from its HEAD (`git ls-remote --symref`). */
+  async function discoverDefault(signal?: AbortSignal): Promise<string> {
+    const out = await runGit(["ls-remote", "--symref", "--", remote.target, "HEAD"], {
+      env,
+      signal,
+    });
+    const m = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(out.toString("utf8"));
+    if (!m?.[1]) throw missingRevision(remote.display, "HEAD (the remote has no default branch)");
+    return m[1];
+  }
+
+  /** The local ref `ref`, or undefined. */
+  async function localRef(ref: string, signal?: AbortSignal): Promise<string | undefined> {
+    return text(["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`], signal)
+      .then((sha) => sha || undefined)
+      .catch((e: unknown) => {
+        if (signal?.aborted) throw e;
+        return undefined;
+      });
+  }
+
+  async function fetchOnce(ref: string, signal?: AbortSignal): Promise<GitRevision> {
+    await ensureMirror(signal);
+    defaultBranch ??= await discoverDefault(signal);
+    const main = `refs/heads/${defaultBranch}`;
+    const full = fullRef(ref, defaultBranch);
+    const specs = [`+${main}:${main}`, "+refs/pull/*/head:refs/pull/*/head"];
+    if (full !== main && pullNumber(full) === undefined) specs.push(`+${full}:${full}`);
+    await git(["fetch", "--quiet", "--prune", "--no-tags", "--", remote.target, ...specs], signal);
+    await git(["symbolic-ref", "HEAD", main], signal);
+    const revision = await localRef(full, signal);
+    if (!revision) throw missingRevision(remote.display, full);
+    return { ref: full, revision };
+  }
+
+  /** After a failed fetch: what the local copy last held for `ref` (it survives restarts). */
+  async function lastGood(ref: string): Promise<GitRevision | undefined> {
+    const full = defaultBranch ? fullRef(ref, defaultBranch) : ref === "default" ? "HEAD" : ref;
+    const known = last.get(full);
+    if (known || !(await exists(join(gitDir, "HEAD")))) return known;
+    const named =
+      full === "HEAD" ? await text(["symbolic-ref", "-q", "HEAD"]).catch(() => "") : full;
+    const revision = named ? await localRef(named) : undefined;
+    if (!named || !revision) return undefined;
+    const found = { ref: named, revision };
+    last.set(named, found);
+    return found;
+  }
+
+  async function fetch(ref: string, signal?: AbortSignal): Promise<GitRevision> {
+    if (defaultBranch) fullRef(ref, defaultBranch);
+    try {
+      const result = await withRetry(
+        (s) => fetchOnce(ref, s),
+        (e) => retryable(classifyNative(e)),
+        options.retry,
+        signal,
+      );
+      last.set(result.ref, result);
+      return result;
+    } catch (e) {
+      if (!(e instanceof RetryFailure)) throw e;
+      if (e.error instanceof GitError) throw e.error;
+      throw remoteError(classifyNative(e.error), {
+        remote: remote.display,
+        ref: defaultBranch ? fullRef(ref, defaultBranch) : ref,
+        tries: e.tries,
+        token: Boolean(options.token) && remote.transport === "http",
+        lastFetched: await lastGood(ref),
+        cause: e.error,
+      });
+    }
+  }
+
+  async function resolve(ref: string, signal?: AbortSignal): Promise<string> {
+    const name = isCommitId(ref) || ref === "default" ? ref : fullRef(ref, defaultBranch ?? "-");
+    const sha = (await exists(join(gitDir, "HEAD")))
+      ? await localRef(name === "default" ? "HEAD" : name, signal)
+      : undefined;
+    if (!sha) throw missingRevision(remote.display, ref);
+    return sha;
+  }
+
+  async function refs(signal?: AbortSignal): Promise<GitRefs> {
+    const head = await resolve("default", signal);
+    const main = await text(["symbolic-ref", "HEAD"], signal);
+    const out = await text(
+      ["for-each-ref", "--format=%(objectname) %(refname)", "refs/pull/"],
+      signal,
+    );
+    const pulls = out
+      .split("\n")
+      .map((line) => line.split(" "))
+      .flatMap(([revision = "", ref = ""]) => {
+        const number = pullNumber(ref);
+        return number === undefined ? [] : [{ ref, revision, number }];
+      });
+    return { defaultBranch: { ref: main, revision: head }, pulls: sortedPulls(pulls) };
+  }
+
+  async function tree(revision: string, signal?: AbortSignal): Promise<GitTree> {
+    const commit = await resolve(revision, signal);
+    return gitTree({
+      revision: commit,
+      description: `git:${remote.display}@${commit.slice(0, 12)}`,
+      entries: async (s) =>
+        parseLsTree(await git(["ls-tree", "-r", "-l", "-z", "--full-tree", commit], s)),
+      blob: (id, s) => blobs.read(id, s),
+    });
+  }
+
+  return {
+    kind: "native",
+    remote: remote.display,
+    fetch: (ref, signal) => once(() => fetch(ref, signal)),
+    resolve,
+    refs,
+    tree,
+    lastFetched: (ref = "default") =>
+      defaultBranch ? last.get(fullRef(ref, defaultBranch)) : undefined,
+    close: () => blobs.close(),
+  };
+}
