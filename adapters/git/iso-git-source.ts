@@ -186,6 +186,8 @@ export function isoGitSource(url: string, options: GitSourceOptions = {}): GitSo
     if (!named || !revision) return undefined;
     const found = { ref: named, revision };
     last.set(named, found);
+    // The mirror's HEAD names the default branch an earlier run found.
+    if (full === "HEAD" && named.startsWith("refs/heads/")) defaultBranch ??= named.slice(11);
     return found;
   }
 
