@@ -2,10 +2,12 @@
 import { Command, CommanderError } from "commander";
 import { LabError, NotFoundError, UsageError } from "../core/errors.js";
 import { eprintln, makeContext, type CliContext } from "./context.js";
+import { diffCommand } from "./diff-server.js";
 import { encCommand } from "./enc.js";
 import { explainCommand } from "./explain.js";
 import { getCommand } from "./get.js";
 import type { CliIo } from "./io.js";
+import { planCommand } from "./plan.js";
 import { renderCommand } from "./render.js";
 import { showCommand } from "./show.js";
 import { targetsCommand } from "./targets.js";
@@ -29,6 +31,8 @@ function commands(ctx: CliContext): Command[] {
     renderCommand(ctx),
     // Verbs written in their own modules register here.
     encCommand(ctx),
+    planCommand(ctx),
+    diffCommand(ctx),
   ];
 }
 
