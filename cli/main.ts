@@ -8,6 +8,7 @@ import { explainCommand } from "./explain.js";
 import { getCommand } from "./get.js";
 import type { CliIo } from "./io.js";
 import { planCommand } from "./plan.js";
+import { applyCommand, reconcileCommand } from "./reconcile.js";
 import { renderCommand } from "./render.js";
 import { showCommand } from "./show.js";
 import { targetsCommand } from "./targets.js";
@@ -29,6 +30,8 @@ function commands(ctx: CliContext): Command[] {
     targetsCommand(ctx),
     explainCommand(ctx),
     renderCommand(ctx),
+    applyCommand(ctx),
+    reconcileCommand(ctx),
     // Verbs written in their own modules register here.
     encCommand(ctx),
     planCommand(ctx),

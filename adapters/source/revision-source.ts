@@ -1,0 +1,149 @@
+/**
+ * Where a reconcile pass takes its revision from (docs/apply.md): `--repo` is a Git remote
+ * (http(s)://, file://) or a bare repo — outputs then go under the state directory —, a local
+ * Git work tree or a folder inside one, read at the branch's commit (not as the working files
+ * are), or a plain folder (or `--worktree`), read as it is, whose revision is its content id.
+ */
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { realpath, stat } from "node:fs/promises";
+import { join, relative, resolve as resolvePath, sep } from "node:path";
+import { LabError } from "../../core/errors.js";
+import type { FileListing, FileSource } from "../../core/file-source.js";
+import type { GitSource } from "../../core/git-source.js";
+import { contentId } from "../../reconciler/load/content-id.js";
+import { dirSource } from "../fs/dir-source.js";
+import { gitSource } from "../git/registry.js";
+
+export interface Revision {
+  source: FileSource;
+  /** A commit id, or `content:<id>` for files that are not a commit. */
+  revision: string;
+  /** What was read, for messages: `main at 1a2b3c4d5e6f of /path`. */
+  describe: string;
+  /** Another revision's files from the same place, or null (a folder has no history). */
+  treeAt: (revision: string) => Promise<FileSource | null>;
+  /** The folder the repo's relative output paths start from. */
+  base: string;
+  close(): Promise<void>;
+}
+
+export interface RevisionOptions {
+  /** "default" (the remote's HEAD), a branch or a full ref. */
+  branch: string;
+  cwd: string;
+  /** Read a local folder's files as they are, not its commit. */
+  worktree?: boolean;
+  /** Where outputs of a remote repo go (relative paths start there): the state directory. */
+  stateDir: string;
+  /** LAB_GIT_TOKEN and git's own variables. */
+  env: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+}
+
+/** The local copy of a remote: `<state dir>/git/<sha256 of the remote, 16 hex>`. */
+function cacheFor(stateDir: string, remote: string): string {
+  return join(stateDir, "git", createHash("sha256").update(remote).digest("hex").slice(0, 16));
+}
+
+function openGit(remote: string, options: RevisionOptions): Promise<GitSource> {
+  return gitSource(remote, { cache: cacheFor(options.stateDir, remote) }, options.env);
+}
+
+/**
+ * The Git repo `dir` is in: the top of its work tree, or `dir` itself for a bare repo; null when
+ * it is in none (or there is no git binary: then the folder is read as it is).
+ */
+async function gitTop(dir: string): Promise<{ top: string; bare: boolean } | null> {
+  const bare = await gitSays(dir, ["rev-parse", "--is-bare-repository"]);
+  if (bare === "true") return { top: dir, bare: true };
+  const top = await gitSays(dir, ["rev-parse", "--show-toplevel"]);
+  return top ? { top, bare: false } : null;
+}
+
+function gitSays(dir: string, args: readonly string[]): Promise<string | null> {
+  return new Promise((done) => {
+    const child = spawn("git", ["-C", dir, ...args], {
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.on("error", () => done(null));
+    child.on("close", (code) => done(code === 0 && out.trim() ? out.trim() : null));
+  });
+}
+
+/** The files under `prefix/` of `tree`, as a source rooted there. */
+export function subtreeSource(tree: FileSource, prefix: string): FileSource {
+  if (prefix === "") return tree;
+  const head = `${prefix}/`;
+  return {
+    description: `${tree.description}:${prefix}`,
+    async list(signal): Promise<FileListing> {
+      const all = await tree.list(signal);
+      const files = all.files
+        .filter((f) => f.path.startsWith(head))
+        .map((f) => ({ ...f, path: f.path.slice(head.length) }));
+      const unreadable = all.unreadable
+        .filter((u) => u.path.startsWith(head))
+        .map((u) => ({ ...u, path: u.path.slice(head.length) }));
+      return { files, unreadable };
+    },
+    read: (path, signal) => tree.read(`${head}${path}`, signal),
+  };
+}
+
+async function folderRevision(dir: string): Promise<Revision> {
+  const source = dirSource(dir);
+  const id = await contentId(source);
+  return {
+    source,
+    revision: `content:${id}`,
+    describe: `the files of ${dir} as they are`,
+    treeAt: () => Promise.resolve(null),
+    base: dir,
+    close: () => Promise.resolve(),
+  };
+}
+
+async function gitRevision(
+  git: GitSource,
+  prefix: string,
+  base: string,
+  options: RevisionOptions,
+): Promise<Revision> {
+  const fetched = await git.fetch(options.branch, options.signal);
+  const tree = await git.tree(fetched.revision, options.signal);
+  const ref = fetched.ref.replace(/^refs\/heads\//, "");
+  return {
+    source: subtreeSource(tree, prefix),
+    revision: fetched.revision,
+    describe: `${ref} at ${fetched.revision.slice(0, 12)} of ${git.remote}${prefix ? ` (folder ${prefix})` : ""}`,
+    treeAt: async (revision) => subtreeSource(await git.tree(revision, options.signal), prefix),
+    base,
+    close: () => git.close(),
+  };
+}
+
+export async function openRevision(repo: string, options: RevisionOptions): Promise<Revision> {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(repo)) {
+    return gitRevision(await openGit(repo, options), "", options.stateDir, options);
+  }
+  const dir = resolvePath(options.cwd, repo);
+  const info = await stat(dir).catch(() => null);
+  if (!info?.isDirectory()) {
+    throw new LabError(
+      "USAGE",
+      `the repo ${dir} ${info ? "is a file, not a folder" : "does not exist"}`,
+    );
+  }
+  if (options.worktree) return folderRevision(dir);
+  const found = await gitTop(dir);
+  if (!found) return folderRevision(dir);
+  // A bare repo has no folder of its own to put outputs in: they go to the state directory.
+  if (found.bare) return gitRevision(await openGit(dir, options), "", options.stateDir, options);
+  const prefix = relative(await realpath(found.top), await realpath(dir))
+    .split(sep)
+    .join("/");
+  return gitRevision(await openGit(found.top, options), prefix, dir, options);
+}

@@ -1,0 +1,141 @@
+/** Running reconcile passes: the state store, the revision, the outputs, composed. */
+import { readFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, join, resolve as resolvePath } from "node:path";
+import type { Command } from "commander";
+import type { OutputTarget } from "../core/output.js";
+import type { StateStore } from "../core/state-store.js";
+import { outputTargets } from "../adapters/output/outputs.js";
+import { openStateStore } from "../adapters/state/open-state-store.js";
+import { openRevision, type Revision } from "../adapters/source/revision-source.js";
+import { reconcileOnce, type PassResult } from "../reconciler/reconcile/one-pass.js";
+import { eprintln, type CliContext } from "./context.js";
+import { reportPass, type ReconcileOptions } from "./reconcile.js";
+
+/** The state store's file: --state, else ~/.lab/state.db; its folder is the state directory. */
+export function statePath(ctx: CliContext, opts: { state?: string }): string {
+  const cwd = ctx.io.cwd ?? process.cwd();
+  return opts.state ? resolvePath(cwd, opts.state) : join(homedir(), ".lab", "state.db");
+}
+
+export async function openStore(ctx: CliContext, opts: { state?: string }): Promise<StateStore> {
+  const url = ctx.io.env.LAB_DATABASE_URL;
+  const opened = await openStateStore(url ? { url } : { path: statePath(ctx, opts) });
+  if (opened.corrupt) eprintln(ctx, `${ctx.err.yellow("warning:")} ${opened.corrupt.message}`);
+  return opened.store;
+}
+
+function repoArg(ctx: CliContext, self: Command): string {
+  const { repo } = self.optsWithGlobals<{ repo?: string }>();
+  return repo ?? (ctx.io.env.LAB_REPO || ".");
+}
+
+async function appliedText(target: OutputTarget, path: string): Promise<string | null> {
+  return readFile(join(target.location, path), "utf8").catch(() => null);
+}
+
+/**
+ * `LAB_FAULT_AT=<output>:<step>` kills the process (SIGKILL) when the apply reaches that step:
+ * how the crash-safety tests stop a pass at an exact point (docs/apply.md).
+ */
+function faultPoint(env: CliContext["io"]["env"]): ((target: string, step: string) => void) | null {
+  const at = env.LAB_FAULT_AT;
+  if (!at) return null;
+  return (target, step) => {
+    if (`${target}:${step}` === at) process.kill(process.pid, "SIGKILL");
+  };
+}
+
+/** One pass over an open store and revision. */
+export function passOver(
+  store: StateStore,
+  revision: Revision,
+  holder: string,
+  trigger: string,
+  env: CliContext["io"]["env"] = {},
+): Promise<PassResult> {
+  const at = faultPoint(env);
+  return reconcileOnce({
+    ...(at ? { at } : {}),
+    source: revision.source,
+    revision: revision.revision,
+    store,
+    outputs: (settings) => outputTargets(settings, revision.base),
+    treeAt: revision.treeAt,
+    appliedText,
+    holder,
+    trigger,
+  });
+}
+
+export async function runPass(
+  ctx: CliContext,
+  self: Command,
+  opts: ReconcileOptions,
+  holder: string,
+  trigger: string,
+): Promise<void> {
+  const store = await openStore(ctx, opts);
+  try {
+    const revision = await openRevision(repoArg(ctx, self), {
+      branch: opts.branch,
+      cwd: ctx.io.cwd ?? process.cwd(),
+      stateDir: dirname(statePath(ctx, opts)),
+      env: ctx.io.env,
+      ...(opts.worktree ? { worktree: true } : {}),
+    });
+    try {
+      const pass = await passOver(store, revision, holder, trigger, ctx.io.env);
+      await reportPass(ctx, opts, pass, revision.describe);
+    } finally {
+      await revision.close();
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+const DEBOUNCE_MS = 300;
+
+/** A pass now and after every change of the folder's files, until interrupted. */
+export async function watchPasses(
+  ctx: CliContext,
+  self: Command,
+  opts: ReconcileOptions,
+  holder: string,
+): Promise<void> {
+  const { watch } = await import("chokidar");
+  const dir = resolvePath(ctx.io.cwd ?? process.cwd(), repoArg(ctx, self));
+  await runPass(ctx, self, opts, holder, "watch");
+  const watcher = watch(dir, {
+    ignoreInitial: true,
+    ignored: (path) => /(^|[/\\])\.(lab|git)([/\\]|$)/.test(path),
+  });
+  let timer: NodeJS.Timeout | null = null;
+  let running = Promise.resolve();
+  const again = () => {
+    running = running.then(() =>
+      runPass(ctx, self, opts, holder, "watch").catch((err: unknown) => {
+        eprintln(
+          ctx,
+          `${ctx.err.red("error:")} ${err instanceof Error ? err.message : String(err)}`,
+        );
+      }),
+    );
+  };
+  watcher.on("all", () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(again, DEBOUNCE_MS);
+  });
+  eprintln(ctx, `watching ${dir} (Ctrl-C to stop)`);
+  await new Promise<void>((resolveStop) => {
+    const stop = () => {
+      void watcher
+        .close()
+        .then(() => running)
+        .then(() => resolveStop());
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+}

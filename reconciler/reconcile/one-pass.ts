@@ -1,0 +1,152 @@
+/**
+ * One reconcile pass (docs/apply.md): check the revision, plan it against what was last applied,
+ * apply it to every output, record the run. A revision with errors is never applied: the run is
+ * recorded as invalid and the last good revision stays applied. Composes the contracts only —
+ * the Git source, the state store and the outputs come in as arguments.
+ */
+import { hasErrors, type Diagnostic } from "../../core/diagnostics.js";
+import type { FileSource } from "../../core/file-source.js";
+import type { Settings } from "../../core/model.js";
+import type { OutputTarget } from "../../core/output.js";
+import type { Artifact } from "../../core/renderer.js";
+import type { RunResult, StateStore } from "../../core/state-store.js";
+import { applyOutputs, type ApplyOptions, type TargetResult } from "../apply/apply-outputs.js";
+import { checkRepo } from "../check-repo.js";
+import { plan } from "../plan/plan.js";
+import type { AppliedState, Plan, PlanSide } from "../plan/plan-types.js";
+import { renderAll } from "../render.js";
+
+export interface PassInput {
+  /** The revision's files. */
+  source: FileSource;
+  /** A commit id, or a content id for a folder that is not a commit. */
+  revision: string;
+  store: StateStore;
+  /** The outputs the revision's settings name. */
+  outputs: (settings: Settings) => OutputTarget[];
+  /** Another revision's files (the last applied one, to plan against); null when unknown. */
+  treeAt?: (revision: string) => Promise<FileSource | null>;
+  /** Old file texts for diffs when no base revision can be read (an output's file). */
+  appliedText?: (target: OutputTarget, path: string) => Promise<string | null>;
+  holder: string;
+  trigger: string;
+  signal?: AbortSignal;
+  at?: ApplyOptions["at"];
+}
+
+export interface PassResult {
+  runId: number;
+  revision: string;
+  result: RunResult;
+  diagnostics: Diagnostic[];
+  consequences: number;
+  plan: Plan | null;
+  targets: TargetResult[];
+  /** What stays applied when this revision is not: the last good revision. */
+  lastGood: string | null;
+}
+
+/** The base side: the last applied revision, checked and rendered, when it can be read. */
+async function baseSide(input: PassInput, revision: string | null): Promise<PlanSide | null> {
+  if (!revision || revision === input.revision || !input.treeAt) return null;
+  const source = await input.treeAt(revision).catch(() => null);
+  if (!source) return null;
+  const checked = await checkRepo(source, input.signal ? { signal: input.signal } : {});
+  if (!checked.model) return null;
+  const artifacts = renderAll(checked.model).value;
+  return { revision, model: checked.model, artifacts, sources: checked.repo.sources };
+}
+
+/** What the state store says is applied, as the plan reads it (paths as artifacts name them). */
+async function appliedState(
+  input: PassInput,
+  targets: readonly OutputTarget[],
+): Promise<AppliedState | null> {
+  const hashes = new Map<string, string>();
+  const texts = new Map<string, string | null>();
+  let revision: string | null = null;
+  for (const target of targets) {
+    const applied = await input.store.applied(target.name, input.signal);
+    if (!applied) continue;
+    revision ??= applied.revision;
+    for (const [path, hash] of Object.entries(applied.artifacts)) {
+      hashes.set(`${target.name}/${path}`, hash);
+    }
+  }
+  if (hashes.size === 0) return null;
+  // Texts of the files a diff needs, read now: the plan itself does no IO.
+  for (const target of targets) {
+    for (const path of hashes.keys()) {
+      if (!path.startsWith(`${target.name}/`)) continue;
+      const rel = path.slice(target.name.length + 1);
+      texts.set(path, (await input.appliedText?.(target, rel)) ?? null);
+    }
+  }
+  return { revision, hashes, content: (path) => texts.get(path) ?? null };
+}
+
+function outcome(targets: readonly TargetResult[]): RunResult {
+  if (targets.some((t) => t.status === "failed")) return "failed";
+  return targets.some((t) => t.status === "applied") ? "ok" : "no-change";
+}
+
+export async function reconcileOnce(input: PassInput): Promise<PassResult> {
+  const { store, revision, signal } = input;
+  const runId = await store.startRun({ revision, trigger: input.trigger }, signal);
+  const checked = await checkRepo(input.source, signal ? { signal } : {});
+  const { diagnostics, consequences } = checked;
+  const rendered = checked.model ? renderAll(checked.model) : null;
+  const renderErrors = rendered ? rendered.diagnostics : [];
+  const all = [...diagnostics, ...renderErrors];
+  if (!checked.model || !rendered || hasErrors(all)) {
+    await store.finishRun(runId, { result: "invalid", diagnostics: all.length }, signal);
+    const lastGood = await store.lastGoodRevision(undefined, signal);
+    const base = { runId, revision, result: "invalid" as const, diagnostics: all, consequences };
+    return { ...base, plan: null, targets: [], lastGood };
+  }
+  const artifacts: Artifact[] = rendered.value;
+  const targets = input.outputs(checked.model.settings);
+  const applied = await appliedState(input, targets);
+  const base = await baseSide(input, applied?.revision ?? null);
+  const head = { revision, model: checked.model, artifacts, sources: checked.repo.sources };
+  const thePlan = plan({ head, base, applied });
+  try {
+    const results = await applyOutputs(targets, artifacts, {
+      store,
+      runId,
+      revision,
+      holder: input.holder,
+      ...(signal ? { signal } : {}),
+      ...(input.at ? { at: input.at } : {}),
+    });
+    const result = outcome(results);
+    const failed = results.filter((t) => t.status === "failed").map((t) => t.name);
+    await store.finishRun(
+      runId,
+      {
+        result,
+        diagnostics: all.length,
+        ...(failed.length ? { error: `apply failed: ${failed.join(", ")}` } : {}),
+      },
+      signal,
+    );
+    const lastGood =
+      result === "failed" ? await store.lastGoodRevision(undefined, signal) : revision;
+    return {
+      runId,
+      revision,
+      result,
+      diagnostics: all,
+      consequences,
+      plan: thePlan,
+      targets: results,
+      lastGood,
+    };
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    await store
+      .finishRun(runId, { result: "failed", diagnostics: all.length, error })
+      .catch(() => undefined);
+    throw err;
+  }
+}
