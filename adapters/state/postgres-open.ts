@@ -58,7 +58,10 @@ export function postgresReason(err: unknown): string {
   if (err instanceof AggregateError && err.errors.length > 0) {
     return ioReason(err.errors[0], NETWORK_WORDS);
   }
-  if (err instanceof Error && err.message === "timeout expired") return "connect timed out";
+  // pg says so only in words: "timeout expired", "Connection terminated due to connection timeout".
+  if (err instanceof Error && /timeout expired|connection timeout/i.test(err.message)) {
+    return "connect timed out";
+  }
   return ioReason(err, NETWORK_WORDS);
 }
 
