@@ -31,6 +31,8 @@ export interface RemoteHarness {
   deleteRef(ref: string): void;
   /** A new source over the remote, with its own cache folder unless `cache` is given. */
   open(kind: GitSourceKind, options?: GitSourceChoice): Promise<GitSource>;
+  /** The cache folder of the last source `open` made (git remotes only). */
+  readonly lastCache: string | undefined;
   /** The HTTP server, for the http transport. */
   readonly server: GitHttpServer | undefined;
   /** Makes the remote stop answering (stops the server; marks the memory remote down). */
@@ -64,6 +66,7 @@ async function gitHarness(transport: Exclude<Transport, "memory">): Promise<Remo
       ? await startGitHttpServer({ root: fixture.root, token: TEST_TOKEN })
       : undefined;
   const port = server?.port;
+  let lastCache: string | undefined;
   const url =
     transport === "http"
       ? `${server!.url}/remote.git`
@@ -79,9 +82,13 @@ async function gitHarness(transport: Exclude<Transport, "memory">): Promise<Remo
     get server() {
       return server;
     },
+    get lastCache() {
+      return lastCache;
+    },
     async open(kind, options = {}) {
       const temp = await tempCache();
       caches.push(temp.dispose);
+      lastCache = options.cache ?? temp.cache;
       const token = transport === "http" ? TEST_TOKEN : undefined;
       const source = await gitSource(
         url,
@@ -116,6 +123,7 @@ function memoryHarness(remote: MemoryRemote): RemoteHarness {
     pushPull: (n, files) => Promise.resolve(commitTo(remote, `refs/pull/${n}/head`, files)),
     deleteRef: (ref) => void remote.refs.delete(ref),
     server: undefined,
+    lastCache: undefined,
     open: (kind, options = {}) =>
       gitSource(remote.url, { retry: FAST_RETRY, ...options, use: kind, memory: remote }, {}),
     stop: () => Promise.resolve(void (remote.down = true)),

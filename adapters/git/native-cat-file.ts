@@ -61,6 +61,18 @@ export function catFile(gitDir: string): CatFile {
     }
   }
 
+  /** An idle process does not keep Node running; one with questions pending does. */
+  function hold(proc: ChildProcessWithoutNullStreams, busy: boolean): void {
+    const handles = [proc, proc.stdout, proc.stdin, proc.stderr] as unknown as Array<{
+      ref?: () => void;
+      unref?: () => void;
+    }>;
+    for (const handle of handles) {
+      if (busy) handle.ref?.();
+      else handle.unref?.();
+    }
+  }
+
   function start(): ChildProcessWithoutNullStreams {
     const proc = spawn("git", [`--git-dir=${gitDir}`, "cat-file", "--batch"], {
       env: gitEnv(),
@@ -69,6 +81,7 @@ export function catFile(gitDir: string): CatFile {
     proc.stdout.on("data", (chunk: Buffer) => {
       buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
       drain();
+      if (queue.length === 0) hold(proc, false);
     });
     proc.stderr.resume();
     proc.stdin.on("error", () => undefined);
@@ -99,6 +112,7 @@ export function catFile(gitDir: string): CatFile {
           resolve: (bytes) => (done(), resolve(bytes)),
           reject: (error) => (done(), reject(error)),
         });
+        hold(proc, true);
         proc.stdin.write(`${id}\n`);
       });
     },
