@@ -499,3 +499,101 @@ describe.each(BACKENDS)("state store contract: $kind", (backend) => {
     });
   }
 });
+
+describe("state store: contended leases", () => {
+  it.each(BACKENDS)(
+    "$kind: three clients taking turns never hold one lease at once",
+    async (backend) => {
+      const place = await backend.place();
+      const clients = await Promise.all([1, 2, 3].map(() => backend.open(place)));
+      opened.push(...clients);
+      const log: string[] = [];
+      await Promise.all(
+        clients.map(async (store, n) => {
+          const holder = `client-${n}`;
+          for (let won = 0; won < 10;) {
+            if (await store.acquireLease("shared", holder, 60_000)) {
+              won++;
+              log.push(`enter ${holder}`);
+              await new Promise((resolve) => setTimeout(resolve, 1));
+              log.push(`leave ${holder}`);
+              await store.releaseLease("shared", holder);
+            }
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * 2));
+          }
+        }),
+      );
+      expect(log).toHaveLength(60);
+      const bad = log.filter((line, i) =>
+        i % 2 === 0 ? !line.startsWith("enter ") : line !== log[i - 1]!.replace("enter", "leave"),
+      );
+      expect(bad).toEqual([]);
+    },
+  );
+});
+
+describe("PostgreSQL state store specifics", () => {
+  it("decides lease expiry by the database's now(), not a replica's clock", async () => {
+    const url = await freshDatabase();
+    const yearBehind: Clock = { now: () => Date.now() - 365 * 24 * 3600 * 1000 };
+    const behind = await openPostgresStore({ url, clock: yearBehind });
+    const onTime = await openPostgresStore({ url });
+    opened.push(behind, onTime);
+    expect(await behind.acquireLease("enc", "replica-behind", 60_000)).toBe(true);
+    expect(await onTime.acquireLease("enc", "replica-on-time", 60_000)).toBe(false);
+    const lease = await onTime.lease("enc");
+    expect(lease?.holder).toBe("replica-behind");
+    const left = Date.parse(lease!.expiresAt) - Date.now();
+    expect(left).toBeGreaterThan(50_000);
+    expect(left).toBeLessThanOrEqual(60_000);
+  });
+
+  it("migrates one fresh database from two replicas opening it at once", async () => {
+    const url = await freshDatabase();
+    const stores = await Promise.all([openPostgresStore({ url }), openPostgresStore({ url })]);
+    opened.push(...stores);
+    const ids = await Promise.all(
+      stores.map((s) => s.startRun({ revision: "r", trigger: "poll" })),
+    );
+    expect(ids.sort()).toEqual([1, 2]);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query("select name from kysely_migration order by name");
+      expect(rows).toEqual([{ name: "001-core" }, { name: "002-journal" }]);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("names the database in an error once open, and recovers when it is back", async () => {
+    const url = await freshDatabase();
+    const name = new URL(url).pathname.slice(1);
+    const store = await openPostgresStore({ url, connectTimeoutMs: 2000 });
+    opened.push(store);
+    const admin = new pg.Client({ connectionString: cluster.url });
+    await admin.connect();
+    try {
+      await admin.query(`alter database ${name} allow_connections false`);
+      await admin.query(
+        "select pg_terminate_backend(pid) from pg_stat_activity where datname = $1",
+        [name],
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the pool drops the dead client
+      const err = await store.lastRuns(1).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(LabError);
+      expect([(err as LabError).code, (err as LabError).message]).toEqual([
+        "STATE",
+        `state database 127.0.0.1:${cluster.port}/${name}: database "${name}" is not currently ` +
+          "accepting connections (SQLSTATE 55000)",
+      ]);
+      await admin.query(`alter database ${name} allow_connections true`);
+      expect(await store.lastRuns(1)).toEqual([]);
+    } finally {
+      await admin.end();
+    }
+  });
+});

@@ -35,16 +35,26 @@ export async function migrateStore(
   if (applied.length > 0 && pending.length > 0 && beforeChange) {
     taken = await beforeChange(pending[0]!);
   }
-  const { error, results } = await migrator.migrateToLatest();
-  if (error !== undefined) {
+  for (let attempt = 1; ; attempt++) {
+    const { error, results } = await migrator.migrateToLatest();
+    if (error === undefined) return taken;
+    // Two SQLite processes opening a fresh file at once: the one that lost the race finds the
+    // schema made by the other. (PostgreSQL runs migrations under kysely's advisory lock.)
+    const now = await appliedNames(db);
+    if ([...known].every((name) => now.includes(name))) return taken;
+    if (attempt < MIGRATE_ATTEMPTS) {
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+      continue;
+    }
     const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "?";
     const why = error instanceof Error ? error.message : JSON.stringify(error);
     throw new LabError("STATE", `state store ${where}: migration ${failed} failed: ${why}`, {
       cause: error,
     });
   }
-  return taken;
 }
+
+const MIGRATE_ATTEMPTS = 5;
 
 /** The migrations the store has run; none for a fresh store (no migration table yet). */
 async function appliedNames(db: Kysely<StateDatabase>): Promise<string[]> {
