@@ -1,6 +1,13 @@
 /** The servers part of a plan: added, removed, replaced or changed, with what each gains or loses. */
 import { cmp } from "../../core/diagnostics.js";
-import type { From, ResolvedServer } from "../../core/model.js";
+import type {
+  From,
+  ResolvedAlertRef,
+  ResolvedClass,
+  ResolvedPort,
+  ResolvedSecretRef,
+  ResolvedServer,
+} from "../../core/model.js";
 import { changeSource, type ChangeAt, type LocateSide } from "./change-source.js";
 import { changeId, serverId } from "./item-ids.js";
 import type { ChangeKind, PlannedServer, ServerAction, ServerChange } from "./plan-types.js";
@@ -97,19 +104,68 @@ function replaced(head: LocateSide, b: ResolvedServer, h: ResolvedServer) {
 
 /** The same items, in the same order, with the same values: the common case, checked cheaply. */
 function sameItems(b: ResolvedServer, h: ResolvedServer): boolean {
-  const same = <T>(x: readonly T[], y: readonly T[], eq: (a: T, b: T) => boolean): boolean =>
-    x === y || (x.length === y.length && x.every((v, i) => eq(v, y[i]!)));
   return (
-    same(b.classes, h.classes, (x, y) => x.name === y.name && sameParams(x.params, y.params)) &&
-    same(b.alerts, h.alerts, (x, y) => x === y || (x.name === y.name && x.kind === y.kind)) &&
-    same(b.groups, h.groups, (x, y) => x === y) &&
-    same(b.secrets, h.secrets, (x, y) => x.path === y.path && x.access === y.access) &&
-    same(b.ports, h.ports, (x, y) => x.port === y.port)
+    sameClasses(b.classes, h.classes) &&
+    sameAlerts(b.alerts, h.alerts) &&
+    sameStrings(b.groups, h.groups) &&
+    sameSecrets(b.secrets, h.secrets) &&
+    samePorts(b.ports, h.ports)
   );
 }
 
-function sameParams(a: Readonly<Record<string, unknown>>, b: Readonly<Record<string, unknown>>) {
-  return a === b || JSON.stringify(a) === JSON.stringify(b);
+function sameClasses(x: readonly ResolvedClass[], y: readonly ResolvedClass[]): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) {
+    const [a, b] = [x[i]!, y[i]!];
+    if (a.name !== b.name || !sameValue(a.params, b.params)) return false;
+  }
+  return true;
+}
+
+function sameAlerts(x: readonly ResolvedAlertRef[], y: readonly ResolvedAlertRef[]): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) {
+    const [a, b] = [x[i]!, y[i]!];
+    if (a.name !== b.name || a.kind !== b.kind) return false;
+  }
+  return true;
+}
+
+function sameStrings(x: readonly string[], y: readonly string[]): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
+function sameSecrets(x: readonly ResolvedSecretRef[], y: readonly ResolvedSecretRef[]): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) {
+    if (x[i]!.path !== y[i]!.path || x[i]!.access !== y[i]!.access) return false;
+  }
+  return true;
+}
+
+function samePorts(x: readonly ResolvedPort[], y: readonly ResolvedPort[]): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i]!.port !== y[i]!.port) return false;
+  return true;
+}
+
+/** Deep equality of JSON values (class parameters). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const [ka, kb] = [Object.keys(a), Object.keys(b)];
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (k !== kb[i]) return false;
+    if (!sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Gains, losses and changes of a server both sides have. */
