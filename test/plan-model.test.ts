@@ -216,6 +216,58 @@ describe("plan: servers", () => {
   });
 });
 
+describe("plan: more kinds of change", () => {
+  test("class parameters changed: a class change, at the class in the label", async () => {
+    const head = edit("labels/roles.yaml", "max_connections: 400", "max_connections: 800");
+    const p = await planOf(head);
+    const servers = changed(p);
+    expect(servers.length).toBeGreaterThan(0);
+    for (const s of servers) {
+      expect(s.action).toBe("change");
+      expect(s.changes).toEqual([
+        {
+          kind: "class",
+          name: "postgresql::server",
+          id: "class/postgresql::server",
+          action: "change",
+          from: [{ kind: "label", name: "postgres" }],
+          source: at("labels/roles.yaml", 29, 7),
+        },
+      ]);
+    }
+    expect(p.risks).toEqual([]);
+  });
+
+  test("a server listed in a group: it gains the group, at the group's entry", async () => {
+    const head = edit(
+      "groups.yaml",
+      "servers: [db-1, db-2, db-3]",
+      "servers: [db-1, db-2, db-3, mail-1]",
+    );
+    const p = await planOf(head);
+    const mail1 = p.servers.find((s) => s.name === "mail-1")!;
+    const groups = mail1.changes.filter((c) => c.kind === "group");
+    expect(groups.map((c) => [c.id, c.action])).toEqual([["group/database-tier", "gain"]]);
+    expect(groups[0]!.source.file).toBe("groups.yaml");
+  });
+
+  test("risks of every kind in one plan, most severe first", async () => {
+    let head = edit("servers/baremetal.yaml", "  db-4:\n", "  db-4x:\n");
+    head = edit("servers/xcpng.yaml", "    size: medium\n", "    size: large\n", head);
+    head = edit("labels/roles.yaml", "spamassassin, fail2ban]", "fail2ban]", head);
+    head = edit(
+      "labels/roles.yaml",
+      "secrets: [mail/tls-cert, mail/dkim-key]",
+      "secrets: [mail/tls-cert]",
+      head,
+    );
+    const p = await planOf(head);
+    const kinds = [...new Set(p.risks.map((r) => r.kind))];
+    expect(kinds).toEqual(["destroy", "replace", "secret-gained", "secret-lost", "class-removed"]);
+    expect(p.summary.risks).toBe(p.risks.length);
+  });
+});
+
 describe("plan: outputs against what is applied", () => {
   test("files added, changed and removed; an unchanged file is never read", async () => {
     const head = await sideOf("head", FILES);
