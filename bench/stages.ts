@@ -20,6 +20,7 @@ import { renderAll } from "../reconciler/render.js";
 import { resolve } from "../reconciler/resolve/resolve.js";
 import { diffTree, hasChanges } from "../reconciler/tree-diff.js";
 import { validate } from "../reconciler/validate/validate.js";
+import { gitStage } from "./git.js";
 import { parsersStage } from "./parsers.js";
 
 export interface Stage<I> {
@@ -218,6 +219,7 @@ export const STAGES: ReadonlyMap<string, Stage<unknown>> = new Map<string, Stage
   ["rewrite", writeAgain],
   ["reuse", reuseStage],
   ["parsers", parsersStage(configFiles)],
+  ["git", gitStage],
 ]);
 
 /** The order stages run and print in. */

@@ -123,6 +123,8 @@ export function catFile(gitDir: string): CatFile {
       if (!proc) return Promise.resolve();
       return new Promise((resolve) => {
         proc.once("close", () => resolve());
+        // Held while it exits: an unref'd process would let Node end with this promise pending.
+        hold(proc, true);
         proc.stdin.end();
       });
     },
