@@ -2,6 +2,7 @@
 import { stat } from "node:fs/promises";
 import { resolve as resolvePath } from "node:path";
 import type { Command } from "commander";
+import type { DiskCache } from "../adapters/cache/disk-cache.js";
 import type { Diagnostic } from "../core/diagnostics.js";
 import { formatDiagnostic } from "../core/diagnostics.js";
 import { LabError } from "../core/errors.js";
@@ -106,12 +107,49 @@ export async function checkRepoAt(
     const repo = nothingLoaded();
     return { root, repo, diagnostics: [problem], consequences: 0, model: null, partial: null };
   }
-  const [{ checkRepo }, { dirSource }] = await Promise.all([
+  const [{ checkRepo }, { dirSource }, cache] = await Promise.all([
     import("../reconciler/check-repo.js"),
     import("../adapters/fs/dir-source.js"),
+    openCache(ctx, cmd),
   ]);
-  const checked = await checkRepo(dirSource(root), options);
-  return { root, ...checked };
+  const source = dirSource(root);
+  if (!cache) return { root, ...(await checkRepo(source, options)) };
+  const { checkRepoCached } = await import("../adapters/cache/cached-check.js");
+  const { checked } = await checkRepoCached(source, root, cache, options);
+  return extend(checked, { root });
+}
+
+/**
+ * `base` with more properties, keeping its getters as getters: a cached check reads its parts
+ * (repo, model) only when a verb first uses them, which spreading would defeat.
+ */
+function extend<T extends object, U extends object>(base: T, more: U): Omit<T, keyof U> & U {
+  const out = Object.defineProperties({}, Object.getOwnPropertyDescriptors(base));
+  return Object.defineProperties(out, Object.getOwnPropertyDescriptors(more)) as Omit<T, keyof U> &
+    U;
+}
+
+/**
+ * The persistent cache (docs/caching.md), or null with `--no-cache` or LAB_NO_CACHE=1. Results
+ * are the same with and without it; a directory that cannot be written turns it off.
+ */
+async function openCache(ctx: CliContext, cmd: Command): Promise<DiskCache | null> {
+  const { cache } = cmd.optsWithGlobals<{ cache?: boolean }>();
+  if (cache === false || ctx.io.env.LAB_NO_CACHE === "1") return null;
+  const [{ defaultCacheDir, openDiskCache }, { codeId }] = await Promise.all([
+    import("../adapters/cache/disk-cache.js"),
+    import("../adapters/output/code-id.js"),
+  ]);
+  // A cache directory the user named and lab cannot write is worth a warning; the default one
+  // (under a home that may not be writable, e.g. a service account's) is silently left off.
+  const named = Boolean(ctx.io.env.LAB_CACHE_DIR);
+  return openDiskCache({
+    dir: defaultCacheDir(ctx.io.env),
+    codeId: await codeId(),
+    ...(named
+      ? { onWarning: (message) => eprintln(ctx, `${ctx.err.yellow("warning:")} ${message}`) }
+      : {}),
+  });
 }
 
 function plural(n: number, word: string): string {
@@ -144,7 +182,7 @@ export async function loadModel(
   options: { answerBroken?: boolean } = {},
 ): Promise<Answer> {
   const checked = await checkRepoAt(ctx, cmd, { partial: options.answerBroken === true });
-  if (checked.model) return { ...checked, model: checked.model, incomplete: false };
+  if (checked.model) return extend(checked, { model: checked.model, incomplete: false });
   const count = errorCount(checked.diagnostics);
   if (checked.partial) {
     eprintln(
@@ -154,7 +192,7 @@ export async function loadModel(
     // The answer is printed, and the exit code still says the repo is broken (as kubectl does
     // for an answer with errors).
     ctx.exitCode = 1;
-    return { ...checked, model: checked.partial, incomplete: true };
+    return extend(checked, { model: checked.partial, incomplete: true });
   }
   for (const d of checked.diagnostics) {
     if (d.severity === "error" && !d.followsFrom) eprintln(ctx, formatDiagnostic(d));

@@ -20,6 +20,19 @@ export function emptyOwners(): SectionOwners {
 
 const INDEX = /^(0|[1-9][0-9]*)$/;
 
+/** What a SourceMap is made of: plain data (a cache keeps it, not the closure). */
+export interface SourceMapParts {
+  files: readonly FilePositions[];
+  owners: SectionOwners;
+}
+
+const PARTS = new WeakMap<SourceMap, SourceMapParts>();
+
+/** The data a SourceMap made by createSourceMap was made of; undefined for any other. */
+export function sourceMapParts(map: SourceMap): SourceMapParts | undefined {
+  return PARTS.get(map);
+}
+
 /**
  * A SourceMap over the merged config: finds the file that owns the pointer's entry, then walks
  * that file's positions. Nothing is computed until a pointer is looked up.
@@ -28,7 +41,7 @@ export function createSourceMap(files: readonly FilePositions[], owners: Section
   const root: SourcePos = { file: files[0]?.path ?? ".", line: 1, col: 1 };
   const inFile = (i: number, path: string[], key: boolean): SourcePos =>
     locateIn(files[i]!, path, key);
-  return {
+  const map: SourceMap = {
     locate(pointer, options = {}) {
       const key = options.key ?? false;
       const tokens = parsePointer(pointer);
@@ -46,4 +59,6 @@ export function createSourceMap(files: readonly FilePositions[], owners: Section
       return inFile(first, [section], key || tokens.length > 1);
     },
   };
+  PARTS.set(map, { files, owners });
+  return map;
 }
