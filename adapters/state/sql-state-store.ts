@@ -5,20 +5,11 @@
 import type { Kysely, RawBuilder, Transaction } from "kysely";
 import { sql } from "kysely";
 import { LabError } from "../../core/errors.js";
-import {
-  checkTtl,
-  compareIntents,
-  isoTime,
-  sinceMs,
-  sortedRecord,
-  type Clock,
-  type IntentState,
-  type JournalEntry,
-  type RunRecord,
-  type RunResult,
-  type StateStore,
-} from "../../core/state-store.js";
+import type { Clock, RunRecord, RunResult, StateStore } from "../../core/state-store.js";
+import { isoTime, sinceMs, sortedRecord } from "../../core/state-store-util.js";
 import type { StateDatabase } from "./schema.js";
+import { journalQueries, leaseQueries } from "./sql-coordination.js";
+import { bigint, num, numOrNull, parseJson, timeOrNull, type SqlContext } from "./sql-rows.js";
 
 export interface SqlStoreOptions {
   db: Kysely<StateDatabase>;
@@ -35,49 +26,47 @@ export interface SqlStoreOptions {
 /** Rows per INSERT: well under SQLite's limit of bound parameters. */
 const CHUNK = 500;
 
-function num(value: number | string): number {
-  return typeof value === "number" ? value : Number(value);
-}
-
-function numOrNull(value: number | string | null): number | null {
-  return value === null ? null : num(value);
-}
-
-function timeOrNull(value: number | string | null): string | null {
-  return value === null ? null : isoTime(num(value));
-}
-
-function parseJson(text: string): unknown {
-  return JSON.parse(text) as unknown;
-}
-
-/** A bigint parameter both databases type the same way. */
-function bigint(value: number): RawBuilder<number> {
-  return sql<number>`cast(${value} as bigint)`;
-}
-
 export function createSqlStateStore(o: SqlStoreOptions): StateStore {
-  const { db, clock } = o;
   let closed = false;
-  async function guard<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
-    if (closed) throw new LabError("INTERNAL", "the state store is closed");
-    signal?.throwIfAborted();
-    try {
-      return await work();
-    } catch (err) {
-      if (err instanceof LabError) throw err;
-      throw o.describeError(err);
-    }
-  }
-  const leaseNow = (): RawBuilder<number> =>
-    o.leaseTime === "database"
-      ? sql<number>`cast(extract(epoch from now()) * 1000 as bigint)`
-      : bigint(clock.now());
-  const leaseUntil = (ttlMs: number): RawBuilder<number> =>
-    sql<number>`${leaseNow()} + ${bigint(ttlMs)}`;
-
+  const ctx: SqlContext = {
+    db: o.db,
+    clock: o.clock,
+    guard: async (signal, work) => {
+      if (closed) throw new LabError("INTERNAL", "the state store is closed");
+      signal?.throwIfAborted();
+      try {
+        return await work();
+      } catch (err) {
+        if (err instanceof LabError) throw err;
+        throw o.describeError(err);
+      }
+    },
+    leaseNow: (): RawBuilder<number> =>
+      o.leaseTime === "database"
+        ? sql<number>`cast(extract(epoch from now()) * 1000 as bigint)`
+        : bigint(o.clock.now()),
+  };
   return {
     kind: o.kind,
+    ...runQueries(ctx),
+    ...recordQueries(ctx),
+    ...journalQueries(ctx),
+    ...leaseQueries(ctx),
+    ...auditQueries(ctx),
+    async close() {
+      if (closed) return;
+      closed = true;
+      o.onClose?.();
+      await o.db.destroy();
+    },
+  };
+}
+
+type RunQueries = Pick<StateStore, "startRun" | "finishRun" | "lastRuns" | "lastGoodRevision">;
+type RecordQueries = Pick<StateStore, "applied" | "recordApplied" | "recordObserved" | "observed">;
+
+function runQueries({ db, clock, guard }: SqlContext): RunQueries {
+  return {
     startRun: (start, signal) =>
       guard(signal, async () => {
         const row = await db
@@ -141,6 +130,11 @@ export function createSqlStateStore(o: SqlStoreOptions): StateStore {
           .executeTakeFirst();
         return row?.revision ?? null;
       }),
+  };
+}
+
+function recordQueries({ db, clock, guard }: SqlContext): RecordQueries {
+  return {
     applied: (target, signal) =>
       guard(signal, () =>
         db.transaction().execute(async (tx) => {
@@ -168,55 +162,6 @@ export function createSqlStateStore(o: SqlStoreOptions): StateStore {
       guard(signal, () =>
         db.transaction().execute((tx) => replaceApplied(tx, target, revision, artifacts, clock)),
       ),
-    journalIntent: (runId, target, step, key, signal) =>
-      guard(signal, async (): Promise<IntentState> => {
-        const inserted = await db
-          .insertInto("lab_journal")
-          .values({ target, step, key, run_id: runId, intended_at: clock.now(), done_at: null })
-          .onConflict((oc) => oc.columns(["target", "step", "key"]).doNothing())
-          .returning("target")
-          .executeTakeFirst();
-        if (inserted) return "new";
-        const row = await db
-          .selectFrom("lab_journal")
-          .select("done_at")
-          .where("target", "=", target)
-          .where("step", "=", step)
-          .where("key", "=", key)
-          .executeTakeFirstOrThrow();
-        return row.done_at === null ? "pending" : "done";
-      }),
-    journalDone: (target, step, key, signal) =>
-      guard(signal, async () => {
-        const result = await db
-          .updateTable("lab_journal")
-          .set({ done_at: sql<number>`coalesce(done_at, ${bigint(clock.now())})` })
-          .where("target", "=", target)
-          .where("step", "=", step)
-          .where("key", "=", key)
-          .executeTakeFirst();
-        if (result.numUpdatedRows === 0n) {
-          throw new LabError("INTERNAL", `no intent ${JSON.stringify([target, step, key])}`);
-        }
-      }),
-    pendingIntents: (signal) =>
-      guard(signal, async () => {
-        const rows = await db
-          .selectFrom("lab_journal")
-          .selectAll()
-          .where("done_at", "is", null)
-          .execute();
-        return rows
-          .map((r): JournalEntry => ({
-            runId: num(r.run_id),
-            target: r.target,
-            step: r.step,
-            key: r.key,
-            intendedAt: isoTime(num(r.intended_at)),
-            doneAt: null,
-          }))
-          .sort(compareIntents);
-      }),
     recordObserved: (provider, stack, state, signal) =>
       guard(signal, async () => {
         const row = {
@@ -246,62 +191,11 @@ export function createSqlStateStore(o: SqlStoreOptions): StateStore {
           .executeTakeFirst();
         return row ? { state: parseJson(row.state), at: isoTime(num(row.observed_at)) } : null;
       }),
-    acquireLease: (target, holder, ttlMs, signal) =>
-      guard(signal, async () => {
-        checkTtl(ttlMs);
-        // One statement: the row is inserted, or taken over only when expired or already ours.
-        const row = await db
-          .insertInto("lab_leases")
-          .values({ target, holder, expires_at: leaseUntil(ttlMs), acquired_at: leaseNow() })
-          .onConflict((oc) =>
-            oc
-              .column("target")
-              .doUpdateSet((eb) => ({
-                holder: eb.ref("excluded.holder"),
-                expires_at: eb.ref("excluded.expires_at"),
-                acquired_at: eb.ref("excluded.acquired_at"),
-              }))
-              .where((eb) =>
-                eb.or([
-                  eb("lab_leases.expires_at", "<=", leaseNow()),
-                  eb("lab_leases.holder", "=", holder),
-                ]),
-              ),
-          )
-          .returning("holder")
-          .executeTakeFirst();
-        return row !== undefined;
-      }),
-    renewLease: (target, holder, ttlMs, signal) =>
-      guard(signal, async () => {
-        checkTtl(ttlMs);
-        const result = await db
-          .updateTable("lab_leases")
-          .set({ expires_at: leaseUntil(ttlMs) })
-          .where("target", "=", target)
-          .where("holder", "=", holder)
-          .where("expires_at", ">", leaseNow())
-          .executeTakeFirst();
-        return result.numUpdatedRows > 0n;
-      }),
-    releaseLease: (target, holder, signal) =>
-      guard(signal, async () => {
-        await db
-          .deleteFrom("lab_leases")
-          .where("target", "=", target)
-          .where("holder", "=", holder)
-          .execute();
-      }),
-    lease: (target, signal) =>
-      guard(signal, async () => {
-        const row = await db
-          .selectFrom("lab_leases")
-          .select(["holder", "expires_at"])
-          .where("target", "=", target)
-          .where("expires_at", ">", leaseNow())
-          .executeTakeFirst();
-        return row ? { holder: row.holder, expiresAt: isoTime(num(row.expires_at)) } : null;
-      }),
+  };
+}
+
+function auditQueries({ db, clock, guard }: SqlContext): Pick<StateStore, "audit" | "auditLog"> {
+  return {
     audit: (entry, signal) =>
       guard(signal, async () => {
         const row = await db
@@ -335,12 +229,6 @@ export function createSqlStateStore(o: SqlStoreOptions): StateStore {
           detail: parseJson(r.detail),
         }));
       }),
-    async close() {
-      if (closed) return;
-      closed = true;
-      o.onClose?.();
-      await db.destroy();
-    },
   };
 }
 
