@@ -1,10 +1,11 @@
 /** `lab plan` and `lab diff server` on edited copies of examples/infra-repo. */
-import { readFileSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { planSchemaErrors } from "../reconciler/plan/plan-schema.js";
 import type { Plan } from "../reconciler/plan/plan-types.js";
-import { copyExample, lab, removeTemps } from "./cli-harness.js";
+import { copyExample, lab, removeTemps, ROOT } from "./cli-harness.js";
 
 afterAll(removeTemps);
 
@@ -234,5 +235,52 @@ describe("lab diff server", () => {
     const r = await lab(["diff", "server", "mail-9", "--base", base, "--head", head], { env: ENV });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: server "mail-9" not found \(did you mean/);
+  });
+});
+
+/** Newest modification time of the sources under `dir`, to tell a stale build. */
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const info = statSync(path);
+    if (info.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (name.endsWith(".ts")) newest = Math.max(newest, info.mtimeMs);
+  }
+  return newest;
+}
+
+describe("bin/lab.js plan, as a real process", () => {
+  const main = join(ROOT, "dist", "cli", "main.js");
+  beforeAll(() => {
+    const dirs = ["core", "schemas", "reconciler", "renderers", "adapters", "cli"];
+    const newest = Math.max(...dirs.map((d) => newestSource(join(ROOT, d))));
+    if (!existsSync(main) || statSync(main).mtimeMs < newest) {
+      execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "pipe" });
+    }
+  }, 180_000);
+
+  function run(args: string[]) {
+    const r = spawnSync(process.execPath, [join(ROOT, "bin", "lab.js"), ...args], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", NO_COLOR: "1" },
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  it("-o json validates against the schema; --detailed-exitcode exits 2 on changes, 0 without", () => {
+    const { base, head } = pair((h) =>
+      edit(h, "servers/xcpng.yaml", "    size: medium\n", "    size: large\n"),
+    );
+    const r = run(["plan", "--base", base, "--head", head, "-o", "json", "--detailed-exitcode"]);
+    expect([r.code, r.stderr]).toEqual([2, ""]);
+    const plan = JSON.parse(r.stdout) as Plan;
+    expect(planSchemaErrors(plan)).toEqual([]);
+    expect(plan.servers.filter((s) => s.action === "replace").map((s) => s.name)).toEqual([
+      "mail-1",
+    ]);
+    const same = run(["plan", "--base", base, "--head", base, "--detailed-exitcode"]);
+    expect(same.code).toBe(0);
+    expect(same.stdout).toContain("\nNo changes.\n");
   });
 });
