@@ -3,6 +3,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse as parseYaml } from "yaml";
 import { planSchemaErrors } from "../reconciler/plan/plan-schema.js";
 import type { Plan } from "../reconciler/plan/plan-types.js";
 import { copyExample, lab, removeTemps, ROOT } from "./cli-harness.js";
@@ -166,6 +167,23 @@ describe("lab plan --base --head", () => {
     const json = await lab(["plan", "--base", base, "--head", head, "-o", "json"], { env: ENV });
     expect(json.code).toBe(1);
     expect(Object.keys(JSON.parse(json.stdout) as object)).toEqual(["diagnostics"]);
+  });
+});
+
+describe("lab plan output formats", () => {
+  it("-o yaml is the same Plan as -o json; colour only on a terminal without NO_COLOR", async () => {
+    const { base, head } = pair((h) =>
+      edit(h, "labels/roles.yaml", "spamassassin, fail2ban]", "fail2ban, clamav]"),
+    );
+    const args = ["plan", "--base", base, "--head", head];
+    const json = await planJson(["--base", base, "--head", head]);
+    const yaml = await lab([...args, "-o", "yaml"], { env: ENV });
+    expect(yaml.code).toBe(0);
+    expect(parseYaml(yaml.stdout)).toEqual(json);
+    const tty = await lab(args, { env: {}, tty: true });
+    expect(tty.stdout).toContain("\u001b[31m!\u001b[39m class-removed");
+    const plain = await lab(args, { env: { NO_COLOR: "1" }, tty: true });
+    expect(plain.stdout).not.toContain("\u001b[");
   });
 });
 
