@@ -153,6 +153,35 @@ describe.each([["native"], ["isomorphic"]] as const)("GitSource %s over http", (
     expect(JSON.stringify({ ...error, message: error.message })).not.toContain("wrong-token-123");
   });
 
+  it("retries an HTTP 503 and goes on when the server answers again", async () => {
+    const { delays, retry } = recorded();
+    const source = await remote.open(kind, { retry });
+    remote.server!.failNext(2, 503);
+    expect(await source.fetch("default")).toEqual({ ref: "refs/heads/main", revision: first });
+    expect(delays).toEqual([200, 400]);
+    remote.server!.failNext(10, 502);
+    const error = await caught(source.fetch("default"));
+    expect(error).toMatchObject({ reason: "unreachable", tries: 4 });
+    expect(error.message).toContain("is not answering (HTTP 502) after 4 tries; using the last");
+  });
+
+  it("says there is no repository at a URL the server does not know, after one try", async () => {
+    const parent = await mkdtemp(join(tmpdir(), "lab-git-404-"));
+    try {
+      const url = `${remote.server!.url}/nope.git`;
+      const options = { use: kind, cache: join(parent, "m"), token: TEST_TOKEN };
+      const source = await gitSource(url, options, {});
+      const error = await caught(source.fetch("default"));
+      expect(error).toMatchObject({ reason: "not-a-repo", tries: 1 });
+      expect(error.message).toBe(
+        `there is no git repository at ${url} (no repository at that URL)`,
+      );
+      await source.close();
+    } finally {
+      await rm(parent, { recursive: true, force: true });
+    }
+  });
+
   it("takes the token from LAB_GIT_TOKEN", async () => {
     const parent = await mkdtemp(join(tmpdir(), "lab-git-env-"));
     try {

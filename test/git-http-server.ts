@@ -23,15 +23,23 @@ export interface GitHttpServer {
   readonly port: number;
   /** Requests served so far, with their status: `GET /x.git/info/refs 401`. */
   readonly requests: string[];
+  /** Answers the next `count` requests with `status` (e.g. 503), as a server in trouble does. */
+  failNext(count: number, status: number): void;
   stop(): Promise<void>;
 }
 
 /** Starts the server; resolves once it listens. */
 export async function startGitHttpServer(options: GitHttpServerOptions): Promise<GitHttpServer> {
   const requests: string[] = [];
+  const failing = { count: 0, status: 503 };
   const server = createServer((req, res) => {
     const line = `${req.method ?? "GET"} ${(req.url ?? "/").split("?")[0]}`;
     res.on("finish", () => requests.push(`${line} ${res.statusCode}`));
+    if (failing.count > 0) {
+      failing.count -= 1;
+      res.writeHead(failing.status).end("try again later\n");
+      return;
+    }
     if (options.token !== undefined && req.headers.authorization !== `Bearer ${options.token}`) {
       res.writeHead(401, { "WWW-Authenticate": 'Bearer realm="lab-test"' });
       res.end("unauthorized\n");
@@ -45,6 +53,10 @@ export async function startGitHttpServer(options: GitHttpServerOptions): Promise
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
+    failNext(count, status) {
+      failing.count = count;
+      failing.status = status;
+    },
     stop: () => close(server),
   };
 }

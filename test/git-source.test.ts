@@ -180,11 +180,15 @@ describe.each(CASES)("GitSource %s over %s", (kind, transport) => {
     }
   });
 
-  it("refuses ref names git would refuse or read as an option", async () => {
-    for (const bad of ["--upload-pack=touch x", "a..b", "refs/heads/", "x y", "-b"]) {
-      await expect(source.fetch(bad)).rejects.toMatchObject({ code: "USAGE" });
-      await expect(source.tree(bad)).rejects.toMatchObject({ code: "USAGE" });
+  it("refuses ref names git would refuse or read as an option, before and after a fetch", async () => {
+    const fresh = await remote.open(kind);
+    const bad = ["--upload-pack=touch x", "a..b", "refs/heads/", "x y", "-b", "refs/heads/.x"];
+    for (const name of bad) {
+      await expect(fresh.fetch(name)).rejects.toMatchObject({ code: "USAGE" });
+      await expect(source.fetch(name)).rejects.toMatchObject({ code: "USAGE" });
+      await expect(source.tree(name)).rejects.toMatchObject({ code: "USAGE" });
     }
+    expect(fresh.lastFetched()).toBeUndefined();
   });
 
   it("rejects every call with the abort when the signal is aborted", async () => {

@@ -10,6 +10,7 @@ import { access } from "node:fs/promises";
 import { join } from "node:path";
 import * as git from "isomorphic-git";
 import http from "isomorphic-git/http/node";
+import { LabError } from "../../core/errors.js";
 import type {
   GitRefs,
   GitRevision,
@@ -192,7 +193,8 @@ export function isoGitSource(url: string, options: GitSourceOptions = {}): GitSo
   }
 
   async function fetch(ref: string, signal?: AbortSignal): Promise<GitRevision> {
-    if (defaultBranch) fullRef(ref, defaultBranch);
+    // A name git would refuse is a usage error before anything runs (the branch is a stand-in).
+    fullRef(ref, defaultBranch ?? "main");
     try {
       const result = await withRetry(
         (s) => fetchOnce(ref, s),
@@ -204,7 +206,8 @@ export function isoGitSource(url: string, options: GitSourceOptions = {}): GitSo
       return result;
     } catch (e) {
       if (!(e instanceof RetryFailure)) throw e;
-      if (e.error instanceof GitError) throw e.error;
+      // Errors of lab's own (a GitError, a usage error, git missing) pass through as they are.
+      if (e.error instanceof LabError) throw e.error;
       throw remoteError(classifyIso(e.error), {
         remote: remote.display,
         ref: defaultBranch ? fullRef(ref, defaultBranch) : ref,

@@ -4,6 +4,7 @@
  * Blob ids are git's; commit ids are a hash of the tree and the parent (not git's commit format).
  */
 import { createHash } from "node:crypto";
+import { LabError } from "../../core/errors.js";
 import type {
   GitRefs,
   GitRevision,
@@ -91,7 +92,8 @@ export function memoryGitSource(remote: MemoryRemote, options: GitSourceOptions 
       return result;
     } catch (e) {
       if (!(e instanceof RetryFailure)) throw e;
-      if (e.error instanceof GitError) throw e.error;
+      // Errors of lab's own (a GitError, a usage error, git missing) pass through as they are.
+      if (e.error instanceof LabError) throw e.error;
       throw remoteError(DOWN, {
         remote: remote.url,
         ref: full,

@@ -5,6 +5,7 @@
  */
 import { access } from "node:fs/promises";
 import { join } from "node:path";
+import { LabError } from "../../core/errors.js";
 import type {
   GitRefs,
   GitRevision,
@@ -12,7 +13,7 @@ import type {
   GitSourceOptions,
   GitTree,
 } from "../../core/git-source.js";
-import { GitError, fullRef, isCommitId, pullNumber, sortedPulls } from "../../core/git-source.js";
+import { fullRef, isCommitId, pullNumber, sortedPulls } from "../../core/git-source.js";
 import { classifyNative, retryable } from "./classify.js";
 import type { TreeEntry } from "./git-tree.js";
 import { gitTree } from "./git-tree.js";
@@ -127,7 +128,8 @@ export function nativeGitSource(url: string, options: GitSourceOptions = {}): Gi
   }
 
   async function fetch(ref: string, signal?: AbortSignal): Promise<GitRevision> {
-    if (defaultBranch) fullRef(ref, defaultBranch);
+    // A name git would refuse is a usage error before anything runs (the branch is a stand-in).
+    fullRef(ref, defaultBranch ?? "main");
     try {
       const result = await withRetry(
         (s) => fetchOnce(ref, s),
@@ -139,7 +141,8 @@ export function nativeGitSource(url: string, options: GitSourceOptions = {}): Gi
       return result;
     } catch (e) {
       if (!(e instanceof RetryFailure)) throw e;
-      if (e.error instanceof GitError) throw e.error;
+      // Errors of lab's own (a GitError, a usage error, git missing) pass through as they are.
+      if (e.error instanceof LabError) throw e.error;
       throw remoteError(classifyNative(e.error), {
         remote: remote.display,
         ref: defaultBranch ? fullRef(ref, defaultBranch) : ref,
