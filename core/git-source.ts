@@ -165,7 +165,7 @@ export function isCommitId(text: string): boolean {
   return /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(text);
 }
 
-/** Sorts pull heads by number and the default branch first: the canonical order of `refs()`. */
+/** Pull heads sorted by number: the order `refs()` gives them in. */
 export function sortedPulls(pulls: readonly PullHead[]): PullHead[] {
   return [...pulls].sort((a, b) => a.number - b.number);
 }
