@@ -1,6 +1,6 @@
 /** Running reconcile passes: the state store, the revision, the outputs, composed. */
 import { readFile } from "node:fs/promises";
-import { homedir } from "node:os";
+import { homedir, hostname } from "node:os";
 import { dirname, join, resolve as resolvePath } from "node:path";
 import type { Command } from "commander";
 import type { OutputTarget } from "../core/output.js";
@@ -46,6 +46,21 @@ function faultPoint(env: CliContext["io"]["env"]): ((target: string, step: strin
   };
 }
 
+/**
+ * A holder (`host:pid`) on this host whose process is gone: its leases were left by a crash and
+ * are taken over at once rather than after they expire.
+ */
+export function staleHolder(holder: string): boolean {
+  const m = /^(.*):([0-9]+)$/.exec(holder);
+  if (!m || m[1] !== hostname()) return false;
+  try {
+    process.kill(Number(m[2]), 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
+
 /** One pass over an open store and revision. */
 export function passOver(
   store: StateStore,
@@ -64,6 +79,7 @@ export function passOver(
     treeAt: revision.treeAt,
     appliedText,
     holder,
+    staleHolder,
     trigger,
   });
 }

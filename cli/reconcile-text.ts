@@ -5,7 +5,7 @@ import type { Plan } from "../reconciler/plan/plan-types.js";
 import type { Style } from "./printers/color.js";
 
 function short(revision: string | null): string {
-  if (!revision) return "nothing";
+  if (!revision) return "no revision";
   return revision.startsWith("content:")
     ? `content ${revision.slice(8, 20)}`
     : revision.slice(0, 12);
@@ -34,7 +34,7 @@ function targetLine(t: TargetResult, style: Style): string {
           ? style.yellow(t.status.padEnd(10))
           : style.dim(t.status.padEnd(10));
   const counts = t.status === "applied" ? ` +${t.added} ~${t.changed} -${t.removed}` : "";
-  const told = t.notified ? ", told" : "";
+  const told = t.notified && t.status === "applied" ? ", told" : "";
   const recovered = t.recovered ? ", finished an interrupted apply" : "";
   const reason = t.reason ? `\n      ${t.reason.split("\n").join("\n      ")}` : "";
   return `  ${t.name.padEnd(11)}${status}${t.location}${counts}${told}${recovered}${reason}`;
@@ -45,7 +45,7 @@ export function passText(pass: PassResult, describe: string, style: Style): stri
   if (pass.result === "invalid") {
     lines.push(
       style.red(
-        `${short(pass.revision)} has errors: nothing applied; ${short(pass.lastGood)} stays applied`,
+        `${short(pass.revision)} has errors: nothing applied; ${pass.lastGood ? `${short(pass.lastGood)} stays applied` : "nothing was applied before"}`,
       ),
     );
     return lines.join("\n") + "\n";
@@ -59,7 +59,7 @@ export function passText(pass: PassResult, describe: string, style: Style): stri
     const failed = pass.targets.filter((t) => t.status === "failed").map((t) => t.name);
     lines.push(
       style.red(
-        `apply failed for ${failed.join(", ")}; ${short(pass.lastGood)} stays recorded as the last good revision`,
+        `apply failed for ${failed.join(", ")}; ${pass.lastGood ? `${short(pass.lastGood)} stays recorded as the last good revision` : "no revision was applied before"}`,
       ),
     );
   }

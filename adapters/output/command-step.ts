@@ -9,12 +9,14 @@ import type { StepResult } from "../../core/output.js";
 const TIMEOUT_MS = 120_000;
 const TAIL_LINES = 8;
 
+/** What to quote of a failed command's output: its error lines, else its last lines. */
 function tail(text: string): string {
   const lines = text
     .trim()
     .split("\n")
     .filter((l) => l.trim() !== "");
-  return lines.slice(-TAIL_LINES).join("\n");
+  const errors = lines.filter((l) => /\berror\b/i.test(l));
+  return (errors.length ? errors : lines).slice(-TAIL_LINES).join("\n");
 }
 
 export function runStep(

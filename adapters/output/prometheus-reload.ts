@@ -91,7 +91,10 @@ export function prometheusSteps(url: string): ConsumerSteps {
     const info = await getJson<RuntimeResponse>(`${base}/api/v1/status/runtimeinfo`, signal);
     const last = Date.parse(info?.data?.lastConfigTime ?? "");
     if (!info?.data || Number.isNaN(last)) return null;
-    if (info.data.reloadConfigSuccess !== true || last < Date.parse(since)) return false;
+    // Prometheus gives the time in whole seconds; notify waits for a new second before it
+    // reloads, so a reload after the intent is at or after the intent's next whole second.
+    const after = Math.ceil(Date.parse(since) / 1000) * 1000;
+    if (info.data.reloadConfigSuccess !== true || last < after) return false;
     return rulesMatch(dir, files, signal);
   };
   const notify = async (
@@ -100,6 +103,8 @@ export function prometheusSteps(url: string): ConsumerSteps {
     signal?: AbortSignal,
   ): Promise<StepResult> => {
     let res: Response;
+    // A new second first: Prometheus records reload times in whole seconds (see `loaded`).
+    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
     try {
       const timeout = AbortSignal.timeout(TIMEOUT_MS);
       res = await fetch(`${base}/-/reload`, {

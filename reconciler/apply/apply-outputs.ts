@@ -37,6 +37,8 @@ export interface ApplyOptions {
   holder: string;
   leaseMs?: number;
   signal?: AbortSignal;
+  /** Whether a lease's holder is known to be gone (a killed process): its lease is taken over. */
+  staleHolder?: (holder: string) => boolean;
   /** Called at each step (`write`, `written`, `verified`, `notify`, `notified`, `recorded`). */
   at?: (target: string, step: string) => void;
 }
@@ -83,7 +85,7 @@ export async function applyOutputs(
   const results: TargetResult[] = [];
   for (const target of targets) {
     const { store, holder, signal } = options;
-    if (!(await store.acquireLease(target.name, holder, options.leaseMs ?? LEASE_MS, signal))) {
+    if (!(await lease(target.name, options))) {
       const lease = await store.lease(target.name, signal);
       results.push({
         ...base(target, "busy"),
@@ -98,6 +100,17 @@ export async function applyOutputs(
     }
   }
   return results;
+}
+
+/** Takes the target's lease; one whose holder is gone is released first. */
+async function lease(target: string, options: ApplyOptions): Promise<boolean> {
+  const { store, holder, signal } = options;
+  const ttl = options.leaseMs ?? LEASE_MS;
+  if (await store.acquireLease(target, holder, ttl, signal)) return true;
+  const current = await store.lease(target, signal);
+  if (!current || !options.staleHolder?.(current.holder)) return false;
+  await store.releaseLease(target, current.holder, signal);
+  return store.acquireLease(target, holder, ttl, signal);
 }
 
 function base(target: OutputTarget, status: TargetStatus): TargetResult {

@@ -29,6 +29,7 @@ export interface PassInput {
   /** Old file texts for diffs when no base revision can be read (an output's file). */
   appliedText?: (target: OutputTarget, path: string) => Promise<string | null>;
   holder: string;
+  staleHolder?: ApplyOptions["staleHolder"];
   trigger: string;
   signal?: AbortSignal;
   at?: ApplyOptions["at"];
@@ -118,6 +119,7 @@ export async function reconcileOnce(input: PassInput): Promise<PassResult> {
       holder: input.holder,
       ...(signal ? { signal } : {}),
       ...(input.at ? { at: input.at } : {}),
+      ...(input.staleHolder ? { staleHolder: input.staleHolder } : {}),
     });
     const result = outcome(results);
     const failed = results.filter((t) => t.status === "failed").map((t) => t.name);
