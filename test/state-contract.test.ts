@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgresStore } from "../adapters/state/postgres-open.js";
@@ -50,6 +51,26 @@ async function freshDatabase(): Promise<string> {
     await admin.end();
   }
   return cluster.url.replace(/\/lab$/, `/${name}`);
+}
+
+/** Runs one SQL statement on a store's database behind the API's back. */
+async function rawExec(kind: StateStoreKind, place: string, statement: string): Promise<void> {
+  if (kind === "sqlite") {
+    const db = new Database(place);
+    try {
+      db.prepare(statement).run();
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  const client = new pg.Client({ connectionString: place });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
 }
 
 /** A backend's "place": stores opened on the same place share their data. */
@@ -484,6 +505,30 @@ describe.each(BACKENDS)("state store contract: $kind", (backend) => {
     });
   }
 
+  if (backend.kind !== "memory") {
+    it("has a database that itself refuses to change or delete an audit entry", async () => {
+      const place = await backend.place();
+      const store = await backend.open(place);
+      await store.audit({ who: "alice", what: "apply", revision: "r1" });
+      await store.close();
+      const statements = [
+        "update lab_audit set who = 'mallory'",
+        "delete from lab_audit",
+        ...(backend.kind === "postgres" ? ["truncate lab_audit"] : []),
+      ];
+      for (const statement of statements) {
+        await expect(rawExec(backend.kind, place, statement), statement).rejects.toThrow(
+          "the audit log is append-only",
+        );
+      }
+      const again = await backend.open(place);
+      opened.push(again);
+      expect((await again.auditLog()).map((e) => [e.who, e.what, e.revision])).toEqual([
+        ["alice", "apply", "r1"],
+      ]);
+    });
+  }
+
   if (backend.kind !== "postgres") {
     it("takes lease time from the clock passed in", async () => {
       const clock = manualClock();
@@ -560,7 +605,11 @@ describe("PostgreSQL state store specifics", () => {
     await client.connect();
     try {
       const { rows } = await client.query("select name from kysely_migration order by name");
-      expect(rows).toEqual([{ name: "001-core" }, { name: "002-journal" }]);
+      expect(rows).toEqual([
+        { name: "001-core" },
+        { name: "002-journal" },
+        { name: "003-audit-append-only" },
+      ]);
     } finally {
       await client.end();
     }

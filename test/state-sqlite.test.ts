@@ -289,14 +289,14 @@ describe("SQLite state store: migrations and backups", () => {
     await (await openSqliteStore({ path })).store.close();
     const db = new Database(path);
     db.prepare("insert into kysely_migration (name, timestamp) values (?, ?)").run(
-      "003-future",
+      "999-future",
       "x",
     );
     db.close();
     const err = await caught(openSqliteStore({ path }));
     expect([err.code, err.message]).toEqual([
       "STATE",
-      `state store ${path} has migrations this lab does not know (003-future): it was written by ` +
+      `state store ${path} has migrations this lab does not know (999-future): it was written by ` +
         "a newer lab; run that version or point --state elsewhere",
     ]);
   });

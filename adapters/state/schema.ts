@@ -149,15 +149,33 @@ async function createJournal(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex("lab_journal_pending").on("lab_journal").column("done_at").execute();
 }
 
+/** The database itself refuses to change or delete an audit entry (the API has no way either). */
+async function auditAppendOnly(db: Kysely<unknown>, dialect: SqlDialect): Promise<void> {
+  if (dialect === "sqlite") {
+    for (const event of ["update", "delete"]) {
+      await sql
+        .raw(
+          `create trigger lab_audit_no_${event} before ${event} on lab_audit ` +
+            "begin select raise(abort, 'the audit log is append-only'); end",
+        )
+        .execute(db);
+    }
+    return;
+  }
+  await sql`create function lab_audit_append_only() returns trigger language plpgsql as $$
+    begin raise exception 'the audit log is append-only'; end $$`.execute(db);
+  await sql`create trigger lab_audit_no_change before update or delete or truncate on lab_audit
+    for each statement execute function lab_audit_append_only()`.execute(db);
+}
+
 /** Every migration in order; names sort in the order they run. */
 export function stateMigrations(dialect: SqlDialect): Record<string, Migration> {
   return {
     "001-core": { up: (db) => createCore(db, dialect) },
     "002-journal": { up: (db) => createJournal(db) },
+    "003-audit-append-only": { up: (db) => auditAppendOnly(db, dialect) },
   };
 }
-
-export const LATEST_MIGRATION = "002-journal";
 
 export function stateMigrationProvider(dialect: SqlDialect): MigrationProvider {
   return { getMigrations: () => Promise.resolve(stateMigrations(dialect)) };
