@@ -21,6 +21,7 @@ import { resolve } from "../reconciler/resolve/resolve.js";
 import { diffTree, hasChanges } from "../reconciler/tree-diff.js";
 import { validate } from "../reconciler/validate/validate.js";
 import { gitStage } from "./git.js";
+import { cacheStage } from "./cache.js";
 import { parsersStage } from "./parsers.js";
 
 export interface Stage<I> {
@@ -220,6 +221,7 @@ export const STAGES: ReadonlyMap<string, Stage<unknown>> = new Map<string, Stage
   ["reuse", reuseStage],
   ["parsers", parsersStage(configFiles)],
   ["git", gitStage],
+  ["cache", cacheStage(configFiles)],
 ]);
 
 /** The order stages run and print in. */
