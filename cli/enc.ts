@@ -4,6 +4,7 @@
  * Puppet runs it once per catalog compile, so it reads one file and loads nothing else: no
  * repo, no schema validator, no renderer.
  */
+import { existsSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve as resolvePath } from "node:path";
 import { Command } from "commander";
@@ -21,13 +22,25 @@ export interface EncOptions {
   signal?: AbortSignal;
 }
 
-/** Where the rendered data is: --rendered, LAB_RENDERED, else <repo>/.lab/rendered. */
+/**
+ * Where the rendered data is: --rendered, LAB_RENDERED, else <repo>/.lab/rendered (what `lab
+ * render` writes), else <repo>/.lab/outputs/enc (what `lab apply` writes by default).
+ */
 export function renderedDir(options: EncOptions, io: CliIo): string {
   const base = io.cwd ?? process.cwd();
   if (options.rendered) return resolvePath(base, options.rendered);
   if (io.env.LAB_RENDERED) return resolvePath(base, io.env.LAB_RENDERED);
   const repo = resolvePath(base, options.repo ?? (io.env.LAB_REPO || "."));
-  return join(repo, ".lab", "rendered");
+  const rendered = join(repo, ".lab", "rendered");
+  const applied = join(repo, ".lab", "outputs", "enc");
+  return existsSync(rendered) || !existsSync(applied) ? rendered : applied;
+}
+
+/** The nodes folder under `dir`: a render root's enc/nodes, or an ENC output's own nodes/. */
+function nodesDir(dir: string): string {
+  const inTree = join(dir, ENC_NODES_DIR);
+  const own = join(dir, "nodes");
+  return existsSync(inTree) || !existsSync(own) ? inTree : own;
 }
 
 function errorCode(err: unknown): string | undefined {
@@ -52,7 +65,7 @@ async function notFoundMessage(
   dir: string,
   signal?: AbortSignal,
 ): Promise<string> {
-  const nodes = join(dir, ENC_NODES_DIR);
+  const nodes = nodesDir(dir);
   signal?.throwIfAborted();
   let names: string[];
   try {
@@ -66,7 +79,7 @@ async function notFoundMessage(
 }
 
 async function lookup(certname: string, dir: string, signal?: AbortSignal) {
-  const path = join(dir, encNodePath(certname));
+  const path = join(nodesDir(dir), encNodePath(certname).slice(ENC_NODES_DIR.length + 1));
   try {
     return { text: await readFile(path, { encoding: "utf8", signal }) };
   } catch (err) {

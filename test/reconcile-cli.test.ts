@@ -3,11 +3,12 @@
  * CLI) and a real SQLite store: applies, idempotence, a revision with errors, a corrupt store,
  * an output another holder leases, a plain folder.
  */
+import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openStateStore } from "../adapters/state/open-state-store.js";
-import { lab, removeTemps, SMALL_REPO, tempDir, writeRepo } from "./cli-harness.js";
+import { lab, removeTemps, ROOT, SMALL_REPO, tempDir, writeRepo } from "./cli-harness.js";
 import { makeGitFixture, type GitFixture } from "./git-fixtures.js";
 
 const fixtures: GitFixture[] = [];
@@ -164,6 +165,63 @@ describe("lab reconcile on a Git remote", () => {
   });
 });
 
+/** `lab reconcile` as its own process (bin/lab.js, the build). */
+function processPass(
+  repo: string,
+  state: string,
+): Promise<{ code: number | null; json: PassJson }> {
+  const args = [
+    join(ROOT, "bin", "lab.js"),
+    "--repo",
+    repo,
+    "reconcile",
+    "--state",
+    state,
+    "-o",
+    "json",
+  ];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+  return new Promise((resolve, reject) =>
+    child.on("close", (code) => {
+      try {
+        resolve({ code, json: JSON.parse(out) as PassJson });
+      } catch {
+        reject(new Error(`exit ${code}: ${out}${err}`));
+      }
+    }),
+  );
+}
+
+describe("two lab reconcile processes at once on one SQLite store", () => {
+  it("apply each output exactly once between them: the lease lets one in", async () => {
+    const git = await remote(SMALL_REPO);
+    const state = join(tempDir(), "state.db");
+    for (let round = 0; round < 2; round++) {
+      if (round === 1) await git.commit(WITH_WEB_3);
+      const [a, b] = await Promise.all([
+        processPass(git.bare, state),
+        processPass(git.bare, state),
+      ]);
+      expect([a.code, b.code]).toEqual([0, 0]);
+      for (const name of ["prometheus", "naemon", "enc", "pulumi"]) {
+        const statuses = [a, b].map((p) => p.json.outputs.find((o) => o.name === name)!.status);
+        expect(statuses.filter((s) => s === "applied")).toEqual(["applied"]);
+        expect(statuses.filter((s) => s !== "applied")[0]).toMatch(/^(busy|unchanged)$/);
+      }
+    }
+    const { store } = await openStateStore({ path: state });
+    const applies = (await store.auditLog({ limit: 100 })).filter((e) =>
+      e.what.startsWith("apply "),
+    );
+    await store.close();
+    expect(applies.length).toBe(8);
+  }, 60_000);
+});
+
 describe("lab apply on a plain folder", () => {
   it("reads the files as they are, with the content id as the revision, outputs in the folder", async () => {
     const repo = writeRepo(SMALL_REPO);
@@ -179,5 +237,11 @@ describe("lab apply on a plain folder", () => {
     ) as PassJson;
     expect(next.revision).not.toBe(json.revision);
     expect(next.result).toBe("ok");
+    // `lab enc` finds what apply wrote: by default, and given the ENC output's own folder.
+    const enc = await lab(["--repo", repo, "enc", "web-3"]);
+    expect([enc.code, enc.stdout]).toEqual([0, expect.stringContaining("nginx")]);
+    const own = join(repo, ".lab", "outputs", "enc");
+    expect((await lab(["enc", "--rendered", own, "web-3"])).code).toBe(0);
+    expect((await lab(["enc", "--rendered", own, "web-9"])).stderr).toContain(join(own, "nodes"));
   });
 });
