@@ -35,9 +35,14 @@ function executable(path: string): boolean {
   }
 }
 
+/** Where Debian's postgresql-15 puts initdb and pg_ctl (not on PATH). */
+export const POSTGRES_BIN = "/usr/lib/postgresql/15/bin";
+
 /** The tool's path, or null when it is not installed. */
 export function findTool(tool: Tool, env: NodeJS.ProcessEnv = process.env): string | null {
-  const dirs = tool === "check_tcp" ? [NAGIOS_PLUGINS] : (env.PATH ?? "").split(delimiter);
+  const path = (env.PATH ?? "").split(delimiter);
+  const dirs =
+    tool === "check_tcp" ? [NAGIOS_PLUGINS] : tool === "initdb" ? [POSTGRES_BIN, ...path] : path;
   for (const dir of dirs) {
     if (dir && executable(join(dir, tool))) return join(dir, tool);
   }
