@@ -31,6 +31,8 @@ interface Input {
   warm: LoadCache;
   /** The file the one-file change edits, and its two versions. */
   edit: { path: string; before: string; after: string };
+  /** Runs so far: each run's edit is new content (a stored check of it cannot exist yet). */
+  runs: number;
   lab: string;
 }
 
@@ -82,7 +84,8 @@ export function cacheStage(configFiles: (dir: string) => Promise<string[]>): Sta
       const cacheDir = mkdtempSync(join(tmpdir(), "lab-bench-cache-"));
       const warm = createLoadCache();
       await loadRepo(dirSource(dir), { cache: warm });
-      const input: Input = { dir, texts, cacheDir, warm, edit: editOf(dir, files), lab: LAB };
+      const edit = editOf(dir, files);
+      const input: Input = { dir, texts, cacheDir, warm, edit, lab: LAB, runs: 0 };
       // Prime the persistent cache for both verbs.
       cli(input, ["get", "servers"], {});
       cli(input, ["validate"], {});
@@ -96,7 +99,8 @@ export function cacheStage(configFiles: (dir: string) => Promise<string[]>): Sta
       await timedAsync(parts, "load-cold", () => loadRepo(dirSource(dir)));
       const disk = openDiskCache({ dir: input.cacheDir, codeId: await codeId() });
       try {
-        writeFileSync(join(dir, edit.path), edit.after);
+        input.runs += 1;
+        writeFileSync(join(dir, edit.path), `${edit.after}# run ${input.runs}\n`);
         await timedAsync(parts, "load-one-file", () =>
           loadRepo(dirSource(dir), { cache: input.warm }),
         );
