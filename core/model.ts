@@ -116,153 +116,153 @@ export type FromKind =
   "label" | "group" | "server" | "environment" | "region" | "provider" | "size" | "auto";
 
 export interface From {
-  kind: FromKind;
-  name: string;
+  readonly kind: FromKind;
+  readonly name: string;
   /** A further step, e.g. "class postfix" for a secret read by a label's class. */
-  via?: string;
+  readonly via?: string;
 }
 
 export interface ResolvedClass {
-  name: string;
-  params: Readonly<Record<string, unknown>>;
-  from: From[];
+  readonly name: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly from: readonly From[];
 }
 
 export interface ResolvedAlertRef {
-  name: string;
+  readonly name: string;
   /** `check`: from the built-in catalog (declared by a label or auto-generated); `user`: alerts:. */
-  kind: "check" | "user";
-  from: From[];
+  readonly kind: "check" | "user";
+  readonly from: readonly From[];
 }
 
 export interface ResolvedSecretRef {
-  path: string;
+  readonly path: string;
   /** `read` for static secrets, `dynamic` for generated ones. */
-  access: "read" | "dynamic";
-  from: From[];
+  readonly access: "read" | "dynamic";
+  readonly from: readonly From[];
 }
 
 export interface ResolvedPort {
-  port: number;
-  from: From[];
+  readonly port: number;
+  readonly from: readonly From[];
 }
 
 /** Why a server was taken out of a selection: the exclude key and the value that matched. */
 export interface ExcludeReason {
-  by: "servers" | "labels" | "environment" | "region" | "provider" | "size" | "groups";
-  value: string;
+  readonly by: "servers" | "labels" | "environment" | "region" | "provider" | "size" | "groups";
+  readonly value: string;
 }
 
 export interface ExclusionRef {
-  kind: "alert" | "group";
-  name: string;
-  why: ExcludeReason[];
+  readonly kind: "alert" | "group";
+  readonly name: string;
+  readonly why: readonly ExcludeReason[];
 }
 
 export interface ResolvedServer {
-  name: string;
-  provider: Provider;
-  labels: string[];
-  environment: string | null;
-  region: string | null;
-  size: string | null;
-  sizeFrom: From | null;
+  readonly name: string;
+  readonly provider: Provider;
+  readonly labels: readonly string[];
+  readonly environment: string | null;
+  readonly region: string | null;
+  readonly size: string | null;
+  readonly sizeFrom: From | null;
   /** Where monitoring and SSH reach it (spec.address, else the name). */
-  address: string;
+  readonly address: string;
   /** Groups it is a member of, sorted by name. */
-  groups: string[];
-  classes: ResolvedClass[];
-  alerts: ResolvedAlertRef[];
-  secrets: ResolvedSecretRef[];
-  ports: ResolvedPort[];
-  excludedFrom: ExclusionRef[];
-  spec: Server;
-  source: SourcePos;
+  readonly groups: readonly string[];
+  readonly classes: readonly ResolvedClass[];
+  readonly alerts: readonly ResolvedAlertRef[];
+  readonly secrets: readonly ResolvedSecretRef[];
+  readonly ports: readonly ResolvedPort[];
+  readonly excludedFrom: readonly ExclusionRef[];
+  readonly spec: Server;
+  readonly source: SourcePos;
 }
 
 export interface Member {
-  name: string;
-  from: From[];
+  readonly name: string;
+  readonly from: readonly From[];
 }
 
 export interface ExcludedMember {
-  name: string;
-  why: ExcludeReason[];
+  readonly name: string;
+  readonly why: readonly ExcludeReason[];
 }
 
 export interface ResolvedGroup {
-  name: string;
-  spec: Group;
-  members: Member[];
+  readonly name: string;
+  readonly spec: Group;
+  readonly members: readonly Member[];
   /** Direct subgroups, in declaration order. */
-  subgroups: string[];
-  excluded: ExcludedMember[];
-  source: SourcePos;
+  readonly subgroups: readonly string[];
+  readonly excluded: readonly ExcludedMember[];
+  readonly source: SourcePos;
 }
 
 export interface ResolvedLabel {
-  name: string;
-  spec: Label;
-  classes: { name: string; params: Readonly<Record<string, unknown>> }[];
+  readonly name: string;
+  readonly spec: Label;
+  readonly classes: readonly { name: string; params: Readonly<Record<string, unknown>> }[];
   /** Servers that carry it, sorted. */
-  servers: string[];
-  source: SourcePos;
+  readonly servers: readonly string[];
+  readonly source: SourcePos;
 }
 
 export interface ResolvedUserAlert {
-  name: string;
-  spec: Alert;
-  severity: "critical" | "warning" | "info";
-  members: Member[];
-  excluded: ExcludedMember[];
-  source: SourcePos;
+  readonly name: string;
+  readonly spec: Alert;
+  readonly severity: "critical" | "warning" | "info";
+  readonly members: readonly Member[];
+  readonly excluded: readonly ExcludedMember[];
+  readonly source: SourcePos;
 }
 
 /** A check from the built-in catalog and the servers it applies to. */
 export interface ResolvedCheck {
-  name: string;
-  members: Member[];
+  readonly name: string;
+  readonly members: readonly Member[];
 }
 
 export interface ResolvedSecret {
-  path: string;
-  spec: SecretMeta | null;
+  readonly path: string;
+  readonly spec: SecretMeta | null;
   /** Servers entitled to it, sorted. */
-  servers: string[];
-  source: SourcePos | null;
+  readonly servers: readonly string[];
+  readonly source: SourcePos | null;
 }
 
 export interface ResolvedSize {
-  name: string;
-  spec: Size;
-  source: SourcePos;
+  readonly name: string;
+  readonly spec: Size;
+  readonly source: SourcePos;
 }
 
 export interface Settings {
-  name: string;
+  readonly name: string;
   /** lab environment -> Puppet environment. */
-  environments: Readonly<Record<string, string>>;
-  defaultBranch: string;
-  ignore: readonly string[];
-  prices: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  readonly environments: Readonly<Record<string, string>>;
+  readonly defaultBranch: string;
+  readonly ignore: readonly string[];
+  readonly prices: Readonly<Record<string, Readonly<Record<string, number>>>>;
   /** Per provider, lab region -> the provider's region name. */
-  regions: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly regions: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** lab.prometheus as written (the Prometheus renderer applies its defaults). */
-  prometheus?: PrometheusSettings;
+  readonly prometheus?: PrometheusSettings;
   /** lab.contacts, keys sorted at every level; absent when the repo declares none. */
-  contacts?: Readonly<Record<string, Contact>>;
+  readonly contacts?: Readonly<Record<string, Contact>>;
   /** lab.outputs as written (adapters/output applies the defaults; docs/apply.md). */
-  outputs?: OutputSettings;
+  readonly outputs?: OutputSettings;
 }
 
 /** Everything sorted by name: byte-identical output depends on it. */
 export interface ResolvedModel {
-  settings: Settings;
-  servers: ResolvedServer[];
-  labels: ResolvedLabel[];
-  groups: ResolvedGroup[];
-  alerts: ResolvedUserAlert[];
-  checks: ResolvedCheck[];
-  sizes: ResolvedSize[];
-  secrets: ResolvedSecret[];
+  readonly settings: Settings;
+  readonly servers: readonly ResolvedServer[];
+  readonly labels: readonly ResolvedLabel[];
+  readonly groups: readonly ResolvedGroup[];
+  readonly alerts: readonly ResolvedUserAlert[];
+  readonly checks: readonly ResolvedCheck[];
+  readonly sizes: readonly ResolvedSize[];
+  readonly secrets: readonly ResolvedSecret[];
 }

@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 
 function serversOf(label: string): string[] {
-  return model.labels.find((l) => l.name === label)?.servers ?? [];
+  return [...(model.labels.find((l) => l.name === label)?.servers ?? [])];
 }
 
 describe("compareProviders on the example repo", () => {

@@ -6,6 +6,7 @@ import { formatDiagnostic, type Diagnostic } from "../core/diagnostics.js";
 import type { ResolvedModel } from "../core/model.js";
 import { checkRepo } from "../reconciler/check-repo.js";
 import { memorySource } from "../reconciler/load/memory-source.js";
+import { deepFreeze } from "./deep-freeze.js";
 
 export interface YamlModel {
   model: ResolvedModel;
@@ -13,7 +14,11 @@ export interface YamlModel {
   diagnostics: Diagnostic[];
 }
 
-/** Files held in memory (a single string is `repo.yaml`) through load, validate and resolve. */
+/**
+ * Files held in memory (a single string is `repo.yaml`) through load, validate and resolve. The
+ * model is frozen deep, as every consumer must treat it: a renderer or a command that writes to
+ * it fails its tests.
+ */
 export async function checkYaml(
   files: string | Readonly<Record<string, string>>,
 ): Promise<YamlModel> {
@@ -23,7 +28,7 @@ export async function checkYaml(
     const errors = diagnostics.filter((d) => d.severity === "error").map(formatDiagnostic);
     throw new Error(`test repo has errors:\n${errors.join("\n")}`);
   }
-  return { model, diagnostics };
+  return { model: deepFreeze(model), diagnostics };
 }
 
 /** The resolved model of a valid repo held in memory; errors in it fail the test. */

@@ -19,12 +19,18 @@ interface Item {
   id: string;
   /** Compared between the sides: a change of it is a `change` (a class's parameters). */
   value: string;
-  from: From[];
+  from: readonly From[];
 }
 
 function items(server: ResolvedServer): Map<string, Item> {
   const out = new Map<string, Item>();
-  const put = (kind: ChangeKind, name: string, from: From[], value = "", sub?: string): void => {
+  const put = (
+    kind: ChangeKind,
+    name: string,
+    from: readonly From[],
+    value = "",
+    sub?: string,
+  ): void => {
     const id = changeId(kind, name, sub);
     if (!out.has(id)) out.set(id, { kind, name, id, value, from });
   };
@@ -47,7 +53,7 @@ function change(
     name: item.name,
     id: item.id,
     action,
-    from: item.from,
+    from: [...item.from],
     source: changeSource(side, at),
   };
 }

@@ -101,7 +101,7 @@ export function itemList<T>(): ItemList<T> {
  * Adds a shared item to a server's list, or the item's provenance to the entry with the same key
  * (copying that entry first unless the server owns it). Lists are short: a linear search.
  */
-export function merge<T extends { from: From[] }>(
+export function merge<T extends { readonly from: readonly From[] }>(
   list: ItemList<T>,
   item: T,
   keyOf: (item: T) => string | number,
@@ -115,7 +115,8 @@ export function merge<T extends { from: From[] }>(
   if (existing === item) return;
   const extra = item.from.filter((f) => !existing.from.some((e) => sameFrom(e, f)));
   if (extra.length === 0) return;
-  if (list.owned.includes(existing)) existing.from.push(...extra);
+  // An owned entry is this list's own copy, still being built: its array may grow.
+  if (list.owned.includes(existing)) (existing.from as From[]).push(...extra);
   else {
     const copy = { ...existing, from: [...existing.from, ...extra] };
     list.owned.push(copy);

@@ -90,7 +90,7 @@ interface PerServer {
   groups: string[];
   /** Indexes of the user alerts that select it, ascending, and what selected it for each. */
   user: number[];
-  userFroms: From[][];
+  userFroms: (readonly From[])[];
   excludedFrom: ExclusionRef[];
 }
 

@@ -40,7 +40,7 @@ export async function resolveFiles(files: string | Record<string, string>): Prom
 
 /** Names of the members of a group or alert. */
 export function memberNames(model: ResolvedModel, kind: "group" | "alert", name: string): string[] {
-  const items: readonly { name: string; members: { name: string }[] }[] =
+  const items: readonly { readonly name: string; readonly members: readonly { name: string }[] }[] =
     kind === "group" ? model.groups : model.alerts;
   const item = items.find((x) => x.name === name);
   if (!item) throw new Error(`no ${kind} ${name} in the model`);

@@ -12,12 +12,12 @@ export interface UserAlertIndex {
    * The ref of alert `i` selecting a server through `from`: one shared object per alert and
    * provenance array (provenance arrays are shared by the members picked the same way).
    */
-  ref(i: number, from: From[]): ResolvedAlertRef;
+  ref(i: number, from: readonly From[]): ResolvedAlertRef;
 }
 
 export function userAlertIndex(names: readonly string[]): UserAlertIndex {
   const memo = new Map<string, number>();
-  const refs = names.map(() => new Map<From[], ResolvedAlertRef>());
+  const refs = names.map(() => new Map<readonly From[], ResolvedAlertRef>());
   const last: (ResolvedAlertRef | undefined)[] = names.map(() => undefined);
   return {
     names,
@@ -52,7 +52,7 @@ export function userAlertIndex(names: readonly string[]): UserAlertIndex {
 export function mergeAlerts(
   checks: readonly ResolvedAlertRef[],
   alerts: readonly number[],
-  froms: readonly From[][],
+  froms: readonly (readonly From[])[],
   index: UserAlertIndex,
 ): ResolvedAlertRef[] {
   const out = new Array<ResolvedAlertRef>(checks.length + alerts.length);

@@ -323,14 +323,15 @@ servers:
   it("renders byte-identical output twice and from reversed input order", async () => {
     const once = naemonRenderer.render(await sample()).value;
     const twice = naemonRenderer.render(await sample()).value;
-    const reversed = await sample();
-    reversed.servers.reverse();
-    reversed.labels.reverse();
-    reversed.groups.reverse();
-    for (const s of reversed.servers) {
-      s.ports.reverse();
-      s.alerts.reverse();
-    }
+    const model = await sample();
+    const reversed = {
+      ...model,
+      servers: [...model.servers]
+        .reverse()
+        .map((s) => ({ ...s, ports: [...s.ports].reverse(), alerts: [...s.alerts].reverse() })),
+      labels: [...model.labels].reverse(),
+      groups: [...model.groups].reverse(),
+    };
     expect(twice).toEqual(once);
     expect(naemonRenderer.render(reversed).value).toEqual(once);
   });
