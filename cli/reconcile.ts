@@ -12,7 +12,6 @@ import { diagnosticJson } from "./diagnostic-json.js";
 import { examples } from "./examples.js";
 import { emit, outputOption, type OutputFormat } from "./output.js";
 import { passText } from "./reconcile-text.js";
-import { runPass, watchPasses } from "./reconcile-run.js";
 
 export const EXIT_APPLY_FAILED = 3;
 
@@ -95,6 +94,8 @@ function passCommand(ctx: CliContext, name: "reconcile" | "apply"): Command {
     )
     .action(async (opts: ReconcileOptions, self: Command) => {
       const holder = `${hostname()}:${process.pid}`;
+      // Loaded on use: the state store, Git and the pipeline stay out of other verbs' start.
+      const { runPass, watchPasses } = await import("./reconcile-run.js");
       if (opts.watch) return watchPasses(ctx, self, { ...opts, worktree: true }, holder);
       await runPass(ctx, self, opts, holder, name === "apply" ? "cli-apply" : "cli");
     });
