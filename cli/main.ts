@@ -45,6 +45,10 @@ export function buildProgram(ctx: CliContext): Command {
     .description("GitOps reconciler for infrastructure: validate, inspect and render a config repo")
     .version(VERSION, "-V, --version", "print lab's version")
     .option("--repo <path>", "the config repo (default: $LAB_REPO, else the current directory)")
+    .option(
+      "--no-cache",
+      "do not read or write the parse cache (also LAB_NO_CACHE=1; docs/caching.md)",
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (s) => void ctx.io.stdout.write(s),
@@ -55,7 +59,8 @@ export function buildProgram(ctx: CliContext): Command {
     .addHelpText(
       "after",
       "\nExamples:\n  lab validate\n  lab get servers --label mailserver\n  lab show server worker-5\n" +
-        "\nEnvironment: LAB_REPO (the repo), NO_COLOR (no colour), LAB_DEBUG=1 (stack traces of internal errors)\n",
+        "\nEnvironment: LAB_REPO (the repo), NO_COLOR (no colour), LAB_DEBUG=1 (stack traces of internal errors),\n" +
+        "LAB_CACHE_DIR / LAB_NO_CACHE=1 (the parse cache), LAB_DATABASE_URL (a PostgreSQL state store), LAB_GIT_TOKEN\n",
     );
   const inherit = (parent: Command, cmd: Command): void => {
     cmd.copyInheritedSettings(parent);

@@ -79,6 +79,19 @@ describe("the CLI with the persistent cache", () => {
     expect(await runAll(repo, cached)).toEqual(reference);
   });
 
+  it("neither reads nor writes the cache with --no-cache", async () => {
+    const repo = copyExample();
+    const dir = newCacheDir();
+    const flagged = await lab(["--repo", repo, "--no-cache", "get", "servers"], {
+      env: { LAB_CACHE_DIR: dir },
+    });
+    expect(flagged.code).toBe(0);
+    expect(readdirSync(dir)).toEqual([]);
+    const cached = await lab(["--repo", repo, "get", "servers"], { env: { LAB_CACHE_DIR: dir } });
+    expect(cached.stdout).toBe(flagged.stdout);
+    expect(readdirSync(dir)).not.toEqual([]);
+  });
+
   it("answers a warm check from the store, and parses only the edited file after an edit", async () => {
     const repo = copyExample();
     const cache = openDiskCache({ dir: newCacheDir(), codeId: await codeId() });

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import defs from "../schemas/defs.schema.json" with { type: "json" };
 import { isPulumiProvider } from "../renderers/pulumi/stack-config.js";
 import { modelFromYaml } from "./yaml-model.js";
-import { memoryProvider, PROVIDER_INFO, PROVIDER_NAMES, PULUMI_PROVIDERS } from "../core/provider.js";
+import {
+  memoryProvider,
+  PROVIDER_INFO,
+  PROVIDER_NAMES,
+  PULUMI_PROVIDERS,
+} from "../core/provider.js";
 
 describe("the provider registry", () => {
   it("lists exactly the provider kinds the schema accepts, each under its own name", () => {
