@@ -5,7 +5,8 @@ import { dirname, join, resolve as resolvePath } from "node:path";
 import type { Command } from "commander";
 import type { OutputTarget } from "../core/output.js";
 import type { StateStore } from "../core/state-store.js";
-import { outputTargets } from "../adapters/output/outputs.js";
+import { outputTargets, pulumiBackend } from "../adapters/output/outputs.js";
+import { readCheckpoints } from "../adapters/pulumi/checkpoint.js";
 import { openStateStore } from "../adapters/state/open-state-store.js";
 import { openRevision, type Revision } from "../adapters/source/revision-source.js";
 import { reconcileOnce, type PassResult } from "../reconciler/reconcile/one-pass.js";
@@ -76,6 +77,7 @@ export function passOver(
     revision: revision.revision,
     store,
     outputs: (settings) => outputTargets(settings, revision.base),
+    observe: (settings) => readCheckpoints(pulumiBackend(revision.base, settings.outputs)),
     treeAt: revision.treeAt,
     appliedText,
     holder,

@@ -50,7 +50,13 @@ export function passText(pass: PassResult, describe: string, style: Style): stri
     );
     return lines.join("\n") + "\n";
   }
-  if (pass.plan) lines.push(planLine(pass.plan));
+  if (pass.plan) {
+    lines.push(planLine(pass.plan));
+    for (const d of pass.plan.drift) {
+      const fields = d.fields.length ? ` (${d.fields.join(", ")})` : "";
+      lines.push(style.yellow(`  drift: ${d.kind} ${d.stack} ${d.urn}${fields}`));
+    }
+  }
   for (const t of pass.targets) lines.push(targetLine(t, style));
   if (pass.result === "no-change")
     lines.push(`nothing changed: ${short(pass.revision)} is applied`);

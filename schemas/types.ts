@@ -227,7 +227,7 @@ export interface EncOutput {
   enabled?: boolean;
 }
 /**
- * Pulumi stack configs and programs.
+ * Pulumi stack configs and programs; `backend` is where the stacks' state is, read for drift.
  */
 export interface PulumiOutput {
   /**
@@ -235,6 +235,10 @@ export interface PulumiOutput {
    */
   dir?: string;
   enabled?: boolean;
+  /**
+   * The folder of Pulumi's file backend (`pulumi login file://<folder>`), relative to the repo folder. Default: .lab/pulumi-state.
+   */
+  backend?: string;
 }
 /**
  * Section `labels`: what a label brings to every server that carries it.

@@ -41,6 +41,13 @@ export function outputDir(base: string, name: RendererName, outputs?: OutputSett
   return isAbsolute(own.dir) ? own.dir : join(base, own.dir);
 }
 
+/** The folder of Pulumi's file backend: lab.outputs.pulumi.backend, else .lab/pulumi-state. */
+export function pulumiBackend(base: string, outputs?: OutputSettings): string {
+  const backend = outputs?.pulumi?.backend;
+  if (!backend) return join(base, ".lab", "pulumi-state");
+  return isAbsolute(backend) ? backend : join(base, backend);
+}
+
 /** Every enabled output of the repo, in renderer order. */
 export function outputTargets(settings: Settings, base: string): OutputTarget[] {
   const targets: OutputTarget[] = [];

@@ -13,7 +13,13 @@ import type { RunResult, StateStore } from "../../core/state-store.js";
 import { applyOutputs, type ApplyOptions, type TargetResult } from "../apply/apply-outputs.js";
 import { checkRepo } from "../check-repo.js";
 import { plan } from "../plan/plan.js";
-import type { AppliedState, Plan, PlanSide } from "../plan/plan-types.js";
+import type {
+  AppliedState,
+  ObservedStack,
+  Plan,
+  PlanSide,
+  ProviderResources,
+} from "../plan/plan-types.js";
 import { renderAll } from "../render.js";
 
 export interface PassInput {
@@ -28,6 +34,8 @@ export interface PassInput {
   treeAt?: (revision: string) => Promise<FileSource | null>;
   /** Old file texts for diffs when no base revision can be read (an output's file). */
   appliedText?: (target: OutputTarget, path: string) => Promise<string | null>;
+  /** What the providers report now (Pulumi's checkpoints), for drift. */
+  observe?: (settings: Settings) => Promise<ObservedStack[]>;
   holder: string;
   staleHolder?: ApplyOptions["staleHolder"];
   trigger: string;
@@ -86,6 +94,28 @@ async function appliedState(
   return { revision, hashes, content: (path) => texts.get(path) ?? null };
 }
 
+/** The state store's row of what the providers held when lab first saw them. */
+const BASELINE = ["providers", "baseline"] as const;
+
+/**
+ * The providers' resources: what they report now against the baseline — what they held when lab
+ * first observed them (lab does not deploy stacks yet, so nothing moves the baseline but a
+ * store without one). Recorded on the first observation.
+ */
+async function providerResources(
+  input: PassInput,
+  settings: Settings,
+): Promise<ProviderResources | undefined> {
+  if (!input.observe) return undefined;
+  const observed = await input.observe(settings);
+  const stored = await input.store.observed(...BASELINE, input.signal);
+  if (!stored) {
+    await input.store.recordObserved(...BASELINE, observed, input.signal);
+    return { applied: observed, observed };
+  }
+  return { applied: stored.state as ObservedStack[], observed };
+}
+
 function outcome(targets: readonly TargetResult[]): RunResult {
   if (targets.some((t) => t.status === "failed")) return "failed";
   return targets.some((t) => t.status === "applied") ? "ok" : "no-change";
@@ -110,8 +140,9 @@ export async function reconcileOnce(input: PassInput): Promise<PassResult> {
   const applied = await appliedState(input, targets);
   const base = await baseSide(input, applied?.revision ?? null);
   const head = { revision, model: checked.model, artifacts, sources: checked.repo.sources };
-  const thePlan = plan({ head, base, applied });
   try {
+    const resources = await providerResources(input, checked.model.settings);
+    const thePlan = plan({ head, base, applied, ...(resources ? { resources } : {}) });
     const results = await applyOutputs(targets, artifacts, {
       store,
       runId,
