@@ -7,6 +7,7 @@ import { join, resolve as resolvePath } from "node:path";
 import { Command, Option } from "commander";
 import { formatDiagnostic, hasErrors, type Diagnostic } from "../core/diagnostics.js";
 import { LabError } from "../core/errors.js";
+import type { FileSource } from "../core/file-source.js";
 import type { Plan, PlanSide, AppliedState } from "../reconciler/plan/plan-types.js";
 import { eprintln, repoRoot, type CliContext } from "./context.js";
 import { examples } from "./examples.js";
@@ -18,6 +19,7 @@ export interface PlanOptions {
   head?: string;
   output: OutputFormat;
   detailedExitcode?: boolean;
+  state?: string;
 }
 
 /** A side that loaded, or the diagnostics that stop it. */
@@ -26,18 +28,43 @@ type Loaded =
   | { ok: false; root: string; diagnostics: Diagnostic[]; files: number };
 
 /**
- * One side of the plan from a ref. Today a ref is a folder (a checkout), and its revision is the
- * content id of the files lab reads; a Git ref resolver plugs in here.
+ * One side of the plan from a ref: a folder (a checkout, whose revision is the content id of the
+ * files lab reads), else a branch or commit of the Git repo `--repo` names (cli/plan-git.ts).
  */
-export async function loadSide(ctx: CliContext, ref: string): Promise<Loaded> {
+export async function loadSide(ctx: CliContext, ref: string, cmd?: Command): Promise<Loaded> {
   const root = resolvePath(ctx.io.cwd ?? process.cwd(), ref);
-  const [{ checkRepo }, { dirSource }, { contentId }, { renderAll }] = await Promise.all([
-    import("../reconciler/check-repo.js"),
+  const [{ dirSource }, { contentId }, { existsSync }] = await Promise.all([
     import("../adapters/fs/dir-source.js"),
     import("../reconciler/load/content-id.js"),
+    import("node:fs"),
+  ]);
+  if (!existsSync(root) && cmd) {
+    const { gitTreeOf } = await import("./plan-git.js");
+    const tree = await gitTreeOf(ctx, cmd, ref);
+    try {
+      return await loadSideFrom(
+        tree.source,
+        tree.revision,
+        `${ref} (${tree.revision.slice(0, 12)})`,
+      );
+    } finally {
+      await tree.close();
+    }
+  }
+  const source = dirSource(root);
+  return loadSideFrom(source, await contentId(source), root);
+}
+
+/** A side from the files of `source` at `revision`; `root` names it in messages. */
+export async function loadSideFrom(
+  source: FileSource,
+  revision: string,
+  root: string,
+): Promise<Loaded> {
+  const [{ checkRepo }, { renderAll }] = await Promise.all([
+    import("../reconciler/check-repo.js"),
     import("../reconciler/render.js"),
   ]);
-  const source = dirSource(root);
   const checked = await checkRepo(source);
   const files = checked.repo.files.length;
   if (!checked.model) return { ok: false, root, diagnostics: checked.diagnostics, files };
@@ -45,7 +72,7 @@ export async function loadSide(ctx: CliContext, ref: string): Promise<Loaded> {
   const diagnostics = [...checked.diagnostics, ...rendered.diagnostics];
   if (hasErrors(diagnostics)) return { ok: false, root, diagnostics, files };
   const side: PlanSide = {
-    revision: await contentId(source),
+    revision,
     model: checked.model,
     artifacts: rendered.value,
     sources: checked.repo.sources,
@@ -80,8 +107,9 @@ async function sideOrRefuse(
   which: "head" | "base",
   ref: string,
   format: OutputFormat,
+  cmd?: Command,
 ): Promise<PlanSide> {
-  const loaded = await loadSide(ctx, ref);
+  const loaded = await loadSide(ctx, ref, cmd);
   if (loaded.ok) return loaded.side;
   const shown = loaded.diagnostics.filter((d) => !d.followsFrom);
   await emit(
@@ -97,18 +125,38 @@ async function sideOrRefuse(
   );
 }
 
+async function appliedSide(
+  ctx: CliContext,
+  cmd: Command,
+  revision: string,
+  format: OutputFormat,
+): Promise<PlanSide | null> {
+  try {
+    return await sideOrRefuse(ctx, "base", revision, format, cmd);
+  } catch (err) {
+    if (err instanceof LabError && (err.code === "USAGE" || err.code === "GIT")) return null;
+    throw err;
+  }
+}
+
 /** The plan of the head (`--head`, else the repo) against `--base`, else against what is applied. */
 export async function computePlan(
   ctx: CliContext,
   opts: PlanOptions,
   cmd: Command,
 ): Promise<{ plan: Plan; head: PlanSide }> {
-  const head = await sideOrRefuse(ctx, "head", opts.head ?? repoRoot(ctx, cmd), opts.output);
+  const head = await sideOrRefuse(ctx, "head", opts.head ?? repoRoot(ctx, cmd), opts.output, cmd);
   const { plan } = await import("../reconciler/plan/plan.js");
   if (opts.base !== undefined) {
-    const base = await sideOrRefuse(ctx, "base", opts.base, opts.output);
+    const base = await sideOrRefuse(ctx, "base", opts.base, opts.output, cmd);
     return { plan: plan({ head, base, applied: null }), head };
   }
+  // What the state store says is applied: that revision, read from Git, is the base.
+  const { appliedRevision } = await import("./plan-git.js");
+  const revision = await appliedRevision(ctx, cmd, opts);
+  // A revision this repo's Git history does not hold (the store serves another repo) is skipped.
+  const base = revision ? await appliedSide(ctx, cmd, revision, opts.output) : null;
+  if (base) return { plan: plan({ head, base, applied: null }), head };
   const applied = await loadApplied(repoRoot(ctx, cmd), head);
   return { plan: plan({ head, base: null, applied }), head };
 }
@@ -116,17 +164,28 @@ export async function computePlan(
 export function planCommand(ctx: CliContext): Command {
   return new Command("plan")
     .description("show what a change will do: files per output, servers, risks first")
-    .option("--base <ref>", "what to compare against: a checkout folder (default: what is applied)")
-    .option("--head <ref>", "what to plan: a checkout folder (default: the repo)")
+    .option(
+      "--base <ref>",
+      "what to compare against: a checkout folder, or a branch or commit of the repo's Git repo (default: what is applied)",
+    )
+    .option(
+      "--head <ref>",
+      "what to plan: a checkout folder, a branch or a commit (default: the repo)",
+    )
+    .option(
+      "--state <path>",
+      "the state store that says what is applied (default: ~/.lab/state.db)",
+    )
     .addOption(outputOption(["table", "json", "yaml"]))
     .addOption(
       new Option("--detailed-exitcode", "exit 2 when the plan has changes, 0 when it has none"),
     )
     .addHelpText(
       "after",
-      "\nWithout --base the head is compared with what is applied: the rendered tree lab render\n" +
-        "wrote (<repo>/.lab/rendered); that state records files only, so servers are compared\n" +
-        "only against a --base. A head with errors is not planned: its diagnostics are printed\n" +
+      "\nWithout --base the head is compared with what is applied: the revision the state store\n" +
+        "records as applied (lab apply, lab reconcile), read from the repo's Git history, else the\n" +
+        "rendered tree lab render wrote (<repo>/.lab/rendered), which records files only (servers\n" +
+        "are then not compared). A head with errors is not planned: its diagnostics are printed\n" +
         "as lab validate prints them, and the run exits 1.\n" +
         "\nExit codes: 0 planned (with or without changes), 1 errors in the repo; with\n" +
         "--detailed-exitcode, 0 no changes, 2 changes.\n" +

@@ -165,6 +165,38 @@ describe("lab reconcile on a Git remote", () => {
   });
 });
 
+describe("lab plan against what is applied", () => {
+  it("plans the working files against the applied commit, read from Git, servers compared", async () => {
+    const git = await remote(SMALL_REPO);
+    const work = join(git.root, "work");
+    const state = join(tempDir(), "state.db");
+    const applied = await reconcile(work, state);
+    expect(applied.json?.result).toBe("ok");
+    writeFileSync(join(work, "servers.yaml"), WITH_WEB_3["servers.yaml"]);
+    interface PlanJson {
+      base: string;
+      summary: { serversCompared: boolean };
+      servers: { name: string; action: string }[];
+    }
+    const planOf = async (...more: string[]) => {
+      const run = await lab(["--repo", work, "plan", "--state", state, "-o", "json", ...more]);
+      expect(run.code).toBe(0);
+      return JSON.parse(run.stdout) as PlanJson;
+    };
+    const changed = (p: PlanJson) =>
+      p.servers.filter((s) => s.action !== "none").map((s) => [s.name, s.action]);
+    const against = await planOf();
+    expect(against.base).toBe(applied.json!.revision);
+    expect(against.summary.serversCompared).toBe(true);
+    expect(changed(against)).toEqual([["web-3", "add"]]);
+    expect(changed(await planOf("--base", "main"))).toEqual([["web-3", "add"]]);
+    expect((await planOf("--base", applied.json!.revision)).base).toBe(applied.json!.revision);
+    const missing = await lab(["--repo", work, "plan", "--state", state, "--base", "nope"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("has no nope");
+  });
+});
+
 /** `lab reconcile` as its own process (bin/lab.js, the build). */
 function processPass(
   repo: string,
