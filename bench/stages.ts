@@ -23,6 +23,7 @@ import { validate } from "../reconciler/validate/validate.js";
 import { gitStage } from "./git.js";
 import { cacheStage } from "./cache.js";
 import { parsersStage } from "./parsers.js";
+import { reconcileStage } from "./reconcile.js";
 
 export interface Stage<I> {
   name: string;
@@ -222,6 +223,7 @@ export const STAGES: ReadonlyMap<string, Stage<unknown>> = new Map<string, Stage
   ["parsers", parsersStage(configFiles)],
   ["git", gitStage],
   ["cache", cacheStage(configFiles)],
+  ["reconcile", reconcileStage],
 ]);
 
 /** The order stages run and print in. */
