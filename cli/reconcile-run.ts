@@ -145,6 +145,8 @@ export async function watchPasses(
     if (timer) clearTimeout(timer);
     timer = setTimeout(again, DEBOUNCE_MS);
   });
+  // Changes are seen once the watcher has scanned the folder: only then say so.
+  await new Promise<void>((ready) => watcher.once("ready", () => ready()));
   eprintln(ctx, `watching ${dir} (Ctrl-C to stop)`);
   await new Promise<void>((resolveStop) => {
     const stop = () => {

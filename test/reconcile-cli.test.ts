@@ -4,6 +4,7 @@
  * an output another holder leases, a plain folder.
  */
 import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -276,4 +277,45 @@ describe("lab apply on a plain folder", () => {
     expect((await lab(["enc", "--rendered", own, "web-3"])).code).toBe(0);
     expect((await lab(["enc", "--rendered", own, "web-9"])).stderr).toContain(join(own, "nodes"));
   });
+});
+
+describe("lab apply --watch", () => {
+  it("applies at once and again after a file changes, until stopped", async () => {
+    const repo = writeRepo(SMALL_REPO);
+    const state = join(tempDir(), "state.db");
+    const args = [
+      join(ROOT, "bin", "lab.js"),
+      "--repo",
+      repo,
+      "apply",
+      "--watch",
+      "--state",
+      state,
+    ];
+    const child = spawn(process.execPath, args, {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    const until = async (what: () => boolean) => {
+      const end = Date.now() + 30_000;
+      while (!what()) {
+        if (Date.now() > end || child.exitCode !== null) throw new Error(`${out}\n${err}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    try {
+      await until(() => err.includes("watching") && out.includes("applied content"));
+      writeFileSync(join(repo, "servers.yaml"), WITH_WEB_3["servers.yaml"]);
+      await until(() => out.split("applied content").length === 3);
+      expect(existsSync(join(repo, ".lab", "outputs", "enc", "nodes", "web-3.yaml"))).toBe(true);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    const [code] = (await once(child, "close")) as [number | null];
+    expect(code).toBe(0);
+  }, 60_000);
 });
