@@ -104,6 +104,7 @@ export async function runPass(
     });
     try {
       const pass = await passOver(store, revision, holder, trigger, ctx.io.env);
+      await notePulumi(ctx, pass);
       await reportPass(ctx, opts, pass, revision.describe);
     } finally {
       await revision.close();
@@ -111,6 +112,17 @@ export async function runPass(
   } finally {
     await store.close();
   }
+}
+
+/** The Pulumi output's stacks are files only: say whether they can be deployed here at all. */
+async function notePulumi(ctx: CliContext, pass: PassResult): Promise<void> {
+  const target = pass.targets.find((t) => t.name === "pulumi");
+  if (!target || target.status === "failed" || target.status === "busy") return;
+  const { findPulumiCli } = await import("../adapters/pulumi/find-pulumi-cli.js");
+  const cli = await findPulumiCli(ctx.io.env.PATH, AbortSignal.timeout(5_000));
+  target.note = cli
+    ? "stack files written; deploying them is not part of a pass yet (run pulumi up in each stack folder)"
+    : "stack files written, not deployed: the Pulumi CLI is not installed (every other output is applied)";
 }
 
 const DEBOUNCE_MS = 300;

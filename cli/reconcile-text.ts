@@ -36,7 +36,8 @@ function targetLine(t: TargetResult, style: Style): string {
   const counts = t.status === "applied" ? ` +${t.added} ~${t.changed} -${t.removed}` : "";
   const told = t.notified && t.status === "applied" ? ", told" : "";
   const recovered = t.recovered ? ", finished an interrupted apply" : "";
-  const reason = t.reason ? `\n      ${t.reason.split("\n").join("\n      ")}` : "";
+  const why = t.reason ?? t.note;
+  const reason = why ? `\n      ${why.split("\n").join("\n      ")}` : "";
   return `  ${t.name.padEnd(11)}${status}${t.location}${counts}${told}${recovered}${reason}`;
 }
 

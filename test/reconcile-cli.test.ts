@@ -29,7 +29,14 @@ interface PassJson {
   result: string;
   revision: string;
   lastGood: string | null;
-  outputs: { name: string; status: string; location: string; added: number; reason?: string }[];
+  outputs: {
+    name: string;
+    status: string;
+    location: string;
+    added: number;
+    reason?: string;
+    note?: string;
+  }[];
   plan: { summary: { files: Record<string, number>; changes: boolean } } | null;
   diagnostics: { code: string; file: string; line: number }[];
 }
@@ -59,6 +66,11 @@ describe("lab reconcile on a Git remote", () => {
       ["enc", "applied"],
       ["pulumi", "applied"],
     ]);
+    // No Pulumi CLI on the (empty) PATH: the stacks are written and the pass says so.
+    expect(first.json?.outputs.find((o) => o.name === "pulumi")).toMatchObject({
+      status: "applied",
+      note: "stack files written, not deployed: the Pulumi CLI is not installed (every other output is applied)",
+    });
     // A bare repo's outputs go under the state directory.
     const enc = first.json!.outputs.find((o) => o.name === "enc")!;
     expect(enc.location).toBe(join(state, "..", ".lab", "outputs", "enc"));

@@ -27,6 +27,8 @@ export interface TargetResult {
   /** Work a killed run left unfinished was completed. */
   recovered: boolean;
   reason?: string;
+  /** Something the user should know of an output that did not fail (e.g. stacks not deployed). */
+  note?: string;
 }
 
 export interface ApplyOptions {
