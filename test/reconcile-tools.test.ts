@@ -160,8 +160,8 @@ afterAll(async () => {
     prometheus.kill("SIGTERM");
     await once(prometheus, "exit");
   }
-  if (!process.env.KEEP) await fixture?.remove();
-  if (!process.env.KEEP) removeTemps();
+  await fixture?.remove();
+  removeTemps();
 });
 
 describe("lab reconcile with a real Prometheus and nagios4 -v", () => {
