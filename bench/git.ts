@@ -23,7 +23,8 @@ interface Input {
   revision: string;
 }
 
-const COMMIT_ENV = {
+/** Who commits the generated repo (the bench has no git identity of its own). */
+export const COMMIT_ENV = {
   ...process.env,
   GIT_AUTHOR_NAME: "bench",
   GIT_AUTHOR_EMAIL: "bench@example.org",

@@ -14,17 +14,10 @@ import { outputTargets } from "../adapters/output/outputs.js";
 import { openRevision } from "../adapters/source/revision-source.js";
 import { openStateStore } from "../adapters/state/open-state-store.js";
 import { reconcileOnce } from "../reconciler/reconcile/one-pass.js";
+import { COMMIT_ENV } from "./git.js";
 import type { Parts, Stage } from "./stages.js";
 
 const run = promisify(execFile);
-
-const COMMIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: "bench",
-  GIT_AUTHOR_EMAIL: "bench@example.org",
-  GIT_COMMITTER_NAME: "bench",
-  GIT_COMMITTER_EMAIL: "bench@example.org",
-};
 
 interface Input {
   dir: string;

@@ -10,7 +10,6 @@ import { access } from "node:fs/promises";
 import { join } from "node:path";
 import * as git from "isomorphic-git";
 import http from "isomorphic-git/http/node";
-import { LabError } from "../../core/errors.js";
 import type {
   GitRefs,
   GitRevision,
@@ -22,10 +21,10 @@ import { GitError, fullRef, isCommitId, pullNumber, sortedPulls } from "../../co
 import { classifyIso, retryable } from "./classify.js";
 import { gitTree } from "./git-tree.js";
 import { isoTreeEntries } from "./iso-tree.js";
-import { missingRevision, remoteError } from "./remote-error.js";
+import { missingRevision } from "./remote-error.js";
 import type { Remote } from "./remote-url.js";
 import { defaultCacheDir, parseRemote } from "./remote-url.js";
-import { RetryFailure, withRetry } from "./retry.js";
+import { retriedFetch } from "./retried-fetch.js";
 import { serialized } from "./serialized.js";
 
 async function exists(path: string): Promise<boolean> {
@@ -195,28 +194,24 @@ export function isoGitSource(url: string, options: GitSourceOptions = {}): GitSo
   async function fetch(ref: string, signal?: AbortSignal): Promise<GitRevision> {
     // A name git would refuse is a usage error before anything runs (the branch is a stand-in).
     fullRef(ref, defaultBranch ?? "main");
-    try {
-      const result = await withRetry(
-        (s) => fetchOnce(ref, s),
-        (e) => (e instanceof GitError ? "fail" : retryable(classifyIso(e))),
-        options.retry,
-        signal,
-      );
-      last.set(result.ref, result);
-      return result;
-    } catch (e) {
-      if (!(e instanceof RetryFailure)) throw e;
-      // Errors of lab's own (a GitError, a usage error, git missing) pass through as they are.
-      if (e.error instanceof LabError) throw e.error;
-      throw remoteError(classifyIso(e.error), {
-        remote: remote.display,
-        ref: defaultBranch ? fullRef(ref, defaultBranch) : ref,
-        tries: e.tries,
-        token: Boolean(options.token) && !local,
-        lastFetched: await lastGood(ref),
-        cause: e.error,
-      });
-    }
+    const result = await retriedFetch(
+      ref,
+      {
+        once: fetchOnce,
+        verdict: (e) => (e instanceof GitError ? "fail" : retryable(classifyIso(e))),
+        classify: classifyIso,
+        context: async (r) => ({
+          remote: remote.display,
+          ref: defaultBranch ? fullRef(r, defaultBranch) : r,
+          token: Boolean(options.token) && !local,
+          lastFetched: await lastGood(r),
+        }),
+        ...(options.retry ? { retry: options.retry } : {}),
+      },
+      signal,
+    );
+    last.set(result.ref, result);
+    return result;
   }
 
   async function resolve(ref: string, signal?: AbortSignal): Promise<string> {

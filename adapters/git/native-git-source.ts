@@ -5,7 +5,6 @@
  */
 import { access } from "node:fs/promises";
 import { join } from "node:path";
-import { LabError } from "../../core/errors.js";
 import type {
   GitRefs,
   GitRevision,
@@ -19,10 +18,10 @@ import type { TreeEntry } from "./git-tree.js";
 import { gitTree } from "./git-tree.js";
 import { catFile } from "./native-cat-file.js";
 import { runGit } from "./native-run.js";
-import { missingRevision, remoteError } from "./remote-error.js";
+import { missingRevision } from "./remote-error.js";
 import type { Remote } from "./remote-url.js";
 import { defaultCacheDir, parseRemote } from "./remote-url.js";
-import { RetryFailure, withRetry } from "./retry.js";
+import { retriedFetch } from "./retried-fetch.js";
 import { serialized } from "./serialized.js";
 
 /** `http.<origin>/.extraHeader` through git's environment config: never on a command line. */
@@ -130,28 +129,24 @@ export function nativeGitSource(url: string, options: GitSourceOptions = {}): Gi
   async function fetch(ref: string, signal?: AbortSignal): Promise<GitRevision> {
     // A name git would refuse is a usage error before anything runs (the branch is a stand-in).
     fullRef(ref, defaultBranch ?? "main");
-    try {
-      const result = await withRetry(
-        (s) => fetchOnce(ref, s),
-        (e) => retryable(classifyNative(e)),
-        options.retry,
-        signal,
-      );
-      last.set(result.ref, result);
-      return result;
-    } catch (e) {
-      if (!(e instanceof RetryFailure)) throw e;
-      // Errors of lab's own (a GitError, a usage error, git missing) pass through as they are.
-      if (e.error instanceof LabError) throw e.error;
-      throw remoteError(classifyNative(e.error), {
-        remote: remote.display,
-        ref: defaultBranch ? fullRef(ref, defaultBranch) : ref,
-        tries: e.tries,
-        token: Boolean(options.token) && remote.transport === "http",
-        lastFetched: await lastGood(ref),
-        cause: e.error,
-      });
-    }
+    const result = await retriedFetch(
+      ref,
+      {
+        once: fetchOnce,
+        verdict: (e) => retryable(classifyNative(e)),
+        classify: classifyNative,
+        context: async (r) => ({
+          remote: remote.display,
+          ref: defaultBranch ? fullRef(r, defaultBranch) : r,
+          token: Boolean(options.token) && remote.transport === "http",
+          lastFetched: await lastGood(r),
+        }),
+        ...(options.retry ? { retry: options.retry } : {}),
+      },
+      signal,
+    );
+    last.set(result.ref, result);
+    return result;
   }
 
   async function resolve(ref: string, signal?: AbortSignal): Promise<string> {
