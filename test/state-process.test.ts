@@ -54,15 +54,18 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** What a child runs: `race HOLDER ROUNDS START_AT` or `apply STOP_AT EFFECT_FILE`. */
+/** What a child runs: `race HOLDER ROUNDS START_FILE`, `mutex …` or `apply STOP_AT EFFECT_FILE`. */
 const CHILD = `
 import { appendFileSync } from "node:fs";
 const [module, path, mode, ...args] = process.argv.slice(1);
 const { openSqliteStore } = await import(module);
 const { store } = await openSqliteStore({ path });
 if (mode === "race") {
-  const [holder, rounds, startAt] = args;
-  while (Date.now() < Number(startAt)) await new Promise((r) => setTimeout(r, 1));
+  const [holder, rounds, startFile] = args;
+  // Ready, then wait for the go: both start together however long each took to load.
+  process.stdout.write("ready\\n");
+  const { existsSync } = await import("node:fs");
+  while (!existsSync(startFile)) await new Promise((r) => setTimeout(r, 1));
   const won = [];
   for (let n = 0; n < Number(rounds); n++) {
     // The two processes walk the targets in opposite orders and meet in the middle.
@@ -130,6 +133,35 @@ function firstLine(proc: ChildProcess): Promise<string> {
   });
 }
 
+/** The child's first line, and its first `n` lines; both reject with its stderr if it exits first. */
+function lines(proc: ChildProcess, n: number): { first: Promise<string>; all: Promise<string[]> } {
+  let stdout = "";
+  let stderr = "";
+  let firstDone: (line: string) => void = () => undefined;
+  let allDone: (got: string[]) => void = () => undefined;
+  let failed: (err: Error) => void = () => undefined;
+  const first = new Promise<string>((resolve, reject) => {
+    firstDone = resolve;
+    failed = reject;
+  });
+  const all = new Promise<string[]>((resolve, reject) => {
+    allDone = resolve;
+    const earlier = failed;
+    failed = (err) => (earlier(err), reject(err));
+  });
+  proc.stdout!.on("data", (chunk: Buffer) => {
+    stdout += chunk.toString();
+    const got = stdout.split("\n").slice(0, -1);
+    if (got.length >= 1) firstDone(got[0]!);
+    if (got.length >= n) allDone(got.slice(0, n));
+  });
+  proc.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  proc.on("exit", (code, signal) =>
+    failed(new Error(`child exited (${code ?? signal}): ${stderr}`)),
+  );
+  return { first, all };
+}
+
 function killed(proc: ChildProcess): Promise<NodeJS.Signals | null> {
   return new Promise((resolve) => {
     proc.on("exit", (_code, signal) => resolve(signal));
@@ -153,11 +185,14 @@ describe("SQLite state store across processes", () => {
     const path = join(dir, "race.db");
     await (await openSqliteStore({ path })).store.close(); // the schema exists before the race
     const rounds = 200;
-    const startAt = String(Date.now() + 1500);
-    const a = child([path, "race", "process-a", String(rounds), startAt]);
-    const b = child([path, "race", "process-b", String(rounds), startAt]);
-    const [wonA, wonB] = (await Promise.all([firstLine(a), firstLine(b)])).map(
-      (line) => JSON.parse(line) as number[],
+    const go = join(dir, "race.go");
+    const a = child([path, "race", "process-a", String(rounds), go]);
+    const b = child([path, "race", "process-b", String(rounds), go]);
+    const [outA, outB] = [lines(a, 2), lines(b, 2)];
+    await Promise.all([outA.first, outB.first]);
+    writeFileSync(go, "");
+    const [wonA, wonB] = (await Promise.all([outA.all, outB.all])).map(
+      (out) => JSON.parse(out[1]!) as number[],
     );
     const winners = Array.from(
       { length: rounds },
