@@ -9,7 +9,7 @@ import { blobId } from "./content-id.js";
 import { decodeUtf8 } from "./decode-text.js";
 import type { ReadResult } from "./read-files.js";
 import { fileUnloaded } from "./unloaded.js";
-import { parseYamlFast } from "./yaml-fast.js";
+import { mayNestDeep, parseYamlFast } from "./yaml-fast.js";
 import { brokenFile, MAX_DEPTH, parseYamlFile, type ParsedFile } from "./yaml-file.js";
 
 /** A config file as loaded: parsed (or broken), and the unloaded part it is when it is broken. */
@@ -66,9 +66,18 @@ export function parseConfigYaml(path: string, text: string): ParsedFile {
   return parseYamlFast(path, text) ?? parseYamlFile(path, text);
 }
 
+/**
+ * Far beyond MAX_DEPTH a parser's recursion can exhaust the stack inside V8 itself (compiling a
+ * regular expression), which is fatal rather than a RangeError: such text is refused unparsed.
+ */
+const REFUSE_UNPARSED_DEPTH = 4 * MAX_DEPTH;
+
 function parseText(id: string, path: string, text: string): LoadedFile {
   let parsed: ParsedFile;
   try {
+    if (mayNestDeep(text, REFUSE_UNPARSED_DEPTH, REFUSE_UNPARSED_DEPTH)) {
+      throw new RangeError("nesting too deep");
+    }
     parsed = parseConfigYaml(path, text);
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;

@@ -226,12 +226,49 @@ export function lineStartsOf(text: string): number[] {
   return starts;
 }
 
+/** Flow brackets open at once, or leading spaces, beyond which the text is left to `yaml`. */
+const FLOW_DEPTH_LIMIT = 64;
+const INDENT_LIMIT = 256;
+
+/**
+ * Whether the text may nest deeper than the fast path goes: js-yaml descends recursively, and a
+ * very deep descent can leave V8 too little stack to compile a regular expression — a fatal error,
+ * not an exception. Brackets inside quotes count too: an overestimate only means the reference
+ * path parses the file (and reports deep nesting in lab's words).
+ */
+export function mayNestDeep(
+  raw: string,
+  flowLimit = FLOW_DEPTH_LIMIT,
+  indentLimit = INDENT_LIMIT,
+): boolean {
+  let depth = 0;
+  let indent = 0;
+  let lineStart = true;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c === 10) {
+      lineStart = true;
+      indent = 0;
+      continue;
+    }
+    if (lineStart && c === 32) {
+      if (++indent > indentLimit) return true;
+      continue;
+    }
+    lineStart = false;
+    if (c === 91 || c === 123) {
+      if (++depth > flowLimit) return true;
+    } else if ((c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return false;
+}
+
 /**
  * Parses one file's text on the fast path; null when the reference path must parse it. A result
  * is what `parseYamlFile(path, raw)` returns for the same text.
  */
 export function parseYamlFast(path: string, raw: string): ParsedFile | null {
-  if (UNSURE_TEXT.test(raw)) return null;
+  if (UNSURE_TEXT.test(raw) || mayNestDeep(raw)) return null;
   let root: Event | null;
   try {
     root = collectEvents(raw);
