@@ -1,12 +1,13 @@
 /** `lab plan` and `lab diff server` on edited copies of examples/infra-repo. */
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { planSchemaErrors } from "../reconciler/plan/plan-schema.js";
 import type { Plan } from "../reconciler/plan/plan-types.js";
 import { copyExample, lab, removeTemps, ROOT } from "./cli-harness.js";
+import { buildIfStale } from "./fresh-build.js";
 
 afterAll(removeTemps);
 
@@ -256,27 +257,8 @@ describe("lab diff server", () => {
   });
 });
 
-/** Newest modification time of the sources under `dir`, to tell a stale build. */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const info = statSync(path);
-    if (info.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (name.endsWith(".ts")) newest = Math.max(newest, info.mtimeMs);
-  }
-  return newest;
-}
-
 describe("bin/lab.js plan, as a real process", () => {
-  const main = join(ROOT, "dist", "cli", "main.js");
-  beforeAll(() => {
-    const dirs = ["core", "schemas", "reconciler", "renderers", "adapters", "cli"];
-    const newest = Math.max(...dirs.map((d) => newestSource(join(ROOT, d))));
-    if (!existsSync(main) || statSync(main).mtimeMs < newest) {
-      execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "pipe" });
-    }
-  }, 180_000);
+  beforeAll(buildIfStale, 180_000);
 
   function run(args: string[]) {
     const r = spawnSync(process.execPath, [join(ROOT, "bin", "lab.js"), ...args], {

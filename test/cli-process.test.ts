@@ -1,14 +1,6 @@
 /** `bin/lab.js` as a real process: the built CLI, its exit codes and its streams. */
 import { execFileSync, spawnSync } from "node:child_process";
-import {
-  chmodSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { chmodSync, cpSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VERSION } from "../cli/version.js";
@@ -21,31 +13,11 @@ import {
   tempDir,
   writeRepo,
 } from "./cli-harness.js";
+import { buildIfStale } from "./fresh-build.js";
 
 const BIN = join(ROOT, "bin", "lab.js");
-const MAIN = join(ROOT, "dist", "cli", "main.js");
 
-/** Newest modification time of the CLI's sources, to tell a stale build. */
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    const info = statSync(path);
-    if (info.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (name.endsWith(".ts")) newest = Math.max(newest, info.mtimeMs);
-  }
-  return newest;
-}
-
-/** The folders dist/ is built from. */
-const SOURCES = ["core", "schemas", "reconciler", "renderers", "adapters", "cli"];
-
-beforeAll(() => {
-  const newest = Math.max(...SOURCES.map((dir) => newestSource(join(ROOT, dir))));
-  const stale = !existsSync(MAIN) || statSync(MAIN).mtimeMs < newest;
-  if (stale)
-    execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "pipe" });
-}, 180_000);
+beforeAll(buildIfStale, 180_000);
 afterAll(removeTemps);
 
 function run(args: string[], env: Record<string, string> = {}) {

@@ -7,11 +7,14 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStateStore } from "../adapters/state/open-state-store.js";
 import { lab, removeTemps, ROOT, SMALL_REPO, tempDir, writeRepo } from "./cli-harness.js";
+import { buildIfStale } from "./fresh-build.js";
 import { makeGitFixture, type GitFixture } from "./git-fixtures.js";
 
+// The passes run as processes: bin/lab.js and the build.
+beforeAll(buildIfStale, 180_000);
 const fixtures: GitFixture[] = [];
 afterAll(async () => {
   for (const f of fixtures) await f.remove();

@@ -13,6 +13,7 @@ import { createServer, request, type Server } from "node:http";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, SMALL_REPO, tempDir, removeTemps } from "./cli-harness.js";
+import { buildIfStale } from "./fresh-build.js";
 import { makeGitFixture, type GitFixture } from "./git-fixtures.js";
 import { mainConfig } from "./naemon-loopback.js";
 import { freePort } from "./promtool/stand-ins.js";
@@ -113,6 +114,8 @@ async function loadedAlerts(): Promise<string[]> {
     .sort();
 }
 
+// The passes run as processes: bin/lab.js and the build.
+beforeAll(buildIfStale, 180_000);
 beforeAll(async () => {
   dir = tempDir("lab-reconcile-tools-");
   fixture = await makeGitFixture();
