@@ -60,32 +60,28 @@ export function providerInfo(name: Provider): ProviderInfo {
 // ---------------------------------------------------------------------------------------------
 // What a provider reports and wants (docs/plan.md, "Drift")
 
-/** One resource as the provider reports it (a Pulumi checkpoint's resource, a known host). */
+/**
+ * One resource as a provider reports it, or as the model wants it: a Pulumi checkpoint's
+ * `deployment.resources[]` entry (`urn`, `type`, `inputs`, `outputs`); an onboarded machine is
+ * `<provider>:<server>` with its inputs.
+ */
 export interface ObservedResource {
-  /** Stable across runs: a Pulumi URN, or `<provider>:<server>` for onboarded machines. */
-  readonly id: string;
+  /** Stable across runs: a Pulumi URN, or `<provider>:<server>`. */
+  readonly urn: string;
   readonly type: string;
-  /** The lab server it stands for, when it stands for one. */
-  readonly server: string | null;
-  readonly properties: Readonly<Record<string, unknown>>;
+  readonly inputs?: Readonly<Record<string, unknown>>;
+  readonly outputs?: Readonly<Record<string, unknown>>;
 }
 
-/** What one stack (or one onboarding inventory) holds, as last observed. */
+/** What one stack (or one onboarding inventory) holds. */
 export interface ObservedStack {
-  readonly provider: Provider;
+  readonly provider: string;
   readonly stack: string;
   readonly resources: readonly ObservedResource[];
-  /** Where it was read from, for messages: a checkpoint file, the state store. */
-  readonly from: string;
 }
 
-/** A resource the model wants. */
-export interface DesiredResource {
-  readonly id: string;
-  readonly type: string;
-  readonly server: string | null;
-  readonly properties: Readonly<Record<string, unknown>>;
-}
+/** A resource the model wants: the same shape as one a provider reports. */
+export type DesiredResource = ObservedResource;
 
 export interface ProviderPlan {
   readonly provider: Provider;
@@ -130,10 +126,9 @@ export function memoryProvider(
       const resources = model.servers
         .filter((s) => s.provider === name)
         .map((s) => ({
-          id: `${name}:${s.name}`,
+          urn: `${name}:${s.name}`,
           type: `${name}:server`,
-          server: s.name,
-          properties: { size: s.size, region: s.region },
+          inputs: { size: s.size, region: s.region },
         }));
       return resources.length ? [{ provider: name, stack: name, resources }] : [];
     },
@@ -150,7 +145,7 @@ export function memoryProvider(
         ...observed.filter((o) => !ok.has(o.stack)),
         ...plans
           .filter((p) => ok.has(p.stack))
-          .map((p) => ({ provider: name, stack: p.stack, resources: p.resources, from: "memory" })),
+          .map((p) => ({ provider: name, stack: p.stack, resources: p.resources })),
       ];
       return Promise.resolve(results);
     },

@@ -32,11 +32,16 @@ describe("the memory provider", async () => {
   it("plans one resource per server of its kind, and observes what was applied", async () => {
     const ssh = memoryProvider("ssh");
     const plans = ssh.plan(model);
-    expect(plans.map((p) => p.resources.map((r) => r.id))).toEqual([["ssh:a", "ssh:b"]]);
+    expect(plans.map((p) => p.resources.map((r) => r.urn))).toEqual([["ssh:a", "ssh:b"]]);
     expect(await ssh.observe()).toEqual([]);
     expect(await ssh.apply(plans)).toEqual([{ stack: "ssh", status: "applied" }]);
     const seen = await ssh.observe();
-    expect(seen.map((s) => s.resources.map((r) => r.server))).toEqual([["a", "b"]]);
+    expect(seen.map((s) => s.resources.map((r) => r.inputs))).toEqual([
+      [
+        { size: null, region: null },
+        { size: null, region: null },
+      ],
+    ]);
   });
 
   it("keeps what it observed when an apply fails", async () => {

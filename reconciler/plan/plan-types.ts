@@ -4,7 +4,10 @@
  */
 import type { SourcePos } from "../../core/diagnostics.js";
 import type { From, ResolvedModel, SourceMap } from "../../core/model.js";
+import type { ObservedStack } from "../../core/provider.js";
 import type { Artifact } from "../../core/renderer.js";
+
+export type { ObservedResource, ObservedStack } from "../../core/provider.js";
 
 /** One side of a plan: a revision of the repo, resolved and rendered. */
 export interface PlanSide {
@@ -25,21 +28,6 @@ export interface AppliedState {
   hashes: ReadonlyMap<string, string>;
   /** The applied text of a file, for its diff; null when it cannot be had. */
   content(path: string): string | null;
-}
-
-/** A resource as a provider reports it (a Pulumi checkpoint's `deployment.resources[]`). */
-export interface ObservedResource {
-  urn: string;
-  type: string;
-  inputs?: Readonly<Record<string, unknown>>;
-  outputs?: Readonly<Record<string, unknown>>;
-}
-
-/** What one provider reports of one stack. */
-export interface ObservedStack {
-  provider: string;
-  stack: string;
-  resources: readonly ObservedResource[];
 }
 
 /** The resources a provider holds: what lab last applied and what the provider reports now. */
