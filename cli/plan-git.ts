@@ -7,12 +7,7 @@ import type { FileSource } from "../core/file-source.js";
 import { isCommitId } from "../core/git-source.js";
 import type { CliContext } from "./context.js";
 import type { PlanOptions } from "./plan.js";
-import { openStore, statePath } from "./reconcile-run.js";
-
-function repoArg(ctx: CliContext, cmd: Command): string {
-  const { repo } = cmd.optsWithGlobals<{ repo?: string }>();
-  return repo ?? (ctx.io.env.LAB_REPO || ".");
-}
+import { openStore, repoArg, statePath } from "./reconcile-run.js";
 
 /** The files of `ref` (a branch, or a commit id) in the Git repo that `--repo` names. */
 export async function gitTreeOf(

@@ -26,7 +26,8 @@ export async function openStore(ctx: CliContext, opts: { state?: string }): Prom
   return opened.store;
 }
 
-function repoArg(ctx: CliContext, self: Command): string {
+/** `--repo` as given (a URL or a path), else LAB_REPO, else the working directory. */
+export function repoArg(ctx: CliContext, self: Command): string {
   const { repo } = self.optsWithGlobals<{ repo?: string }>();
   return repo ?? (ctx.io.env.LAB_REPO || ".");
 }

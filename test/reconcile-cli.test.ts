@@ -285,6 +285,16 @@ describe("lab apply on a plain folder", () => {
     ) as PassJson;
     expect(next.revision).not.toBe(json.revision);
     expect(next.result).toBe("ok");
+    // A folder has no history: the plan diffs against the applied files, read for changed ones.
+    const files = (
+      next.plan as unknown as {
+        outputs: { files: { path: string; action: string; diff: string | null }[] }[];
+      }
+    ).outputs.flatMap((o) => o.files);
+    const changed = files.filter((f) => f.action === "change");
+    expect(changed.length).toBeGreaterThan(0);
+    for (const f of changed) expect(f.diff).toMatch(new RegExp(`^--- a/${f.path}\n`));
+    expect(files.find((f) => f.path === "enc/nodes/web-3.yaml")?.action).toBe("add");
     // `lab enc` finds what apply wrote: by default, and given the ENC output's own folder.
     const enc = await lab(["--repo", repo, "enc", "web-3"]);
     expect([enc.code, enc.stdout]).toEqual([0, expect.stringContaining("nginx")]);

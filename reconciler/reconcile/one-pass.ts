@@ -72,7 +72,6 @@ async function appliedState(
   targets: readonly OutputTarget[],
 ): Promise<AppliedState | null> {
   const hashes = new Map<string, string>();
-  const texts = new Map<string, string | null>();
   let revision: string | null = null;
   for (const target of targets) {
     const applied = await input.store.applied(target.name, input.signal);
@@ -83,15 +82,30 @@ async function appliedState(
     }
   }
   if (hashes.size === 0) return null;
-  // Texts of the files a diff needs, read now: the plan itself does no IO.
+  return { revision, hashes, content: () => null };
+}
+
+/**
+ * The applied state with the old texts the plan's diffs need — only of the files the head
+ * changes, read now, since the plan itself does no IO. Needed only when no base revision could
+ * be read (a base side has its own texts).
+ */
+async function withTexts(
+  input: PassInput,
+  targets: readonly OutputTarget[],
+  applied: AppliedState,
+  artifacts: readonly Artifact[],
+): Promise<AppliedState> {
+  const head = new Map(artifacts.map((a) => [a.path, a.hash]));
+  const texts = new Map<string, string | null>();
   for (const target of targets) {
-    for (const path of hashes.keys()) {
-      if (!path.startsWith(`${target.name}/`)) continue;
-      const rel = path.slice(target.name.length + 1);
-      texts.set(path, (await input.appliedText?.(target, rel)) ?? null);
+    const prefix = `${target.name}/`;
+    for (const [path, hash] of applied.hashes) {
+      if (!path.startsWith(prefix) || head.get(path) === hash) continue;
+      texts.set(path, (await input.appliedText?.(target, path.slice(prefix.length))) ?? null);
     }
   }
-  return { revision, hashes, content: (path) => texts.get(path) ?? null };
+  return { ...applied, content: (path) => texts.get(path) ?? null };
 }
 
 /** The state store's row of what the providers held when lab first saw them. */
@@ -137,8 +151,10 @@ export async function reconcileOnce(input: PassInput): Promise<PassResult> {
   }
   const artifacts: Artifact[] = rendered.value;
   const targets = input.outputs(checked.model.settings);
-  const applied = await appliedState(input, targets);
-  const base = await baseSide(input, applied?.revision ?? null);
+  const recorded = await appliedState(input, targets);
+  const base = await baseSide(input, recorded?.revision ?? null);
+  const applied =
+    recorded && !base ? await withTexts(input, targets, recorded, artifacts) : recorded;
   const head = { revision, model: checked.model, artifacts, sources: checked.repo.sources };
   try {
     const resources = await providerResources(input, checked.model.settings);
