@@ -1,6 +1,6 @@
 /** Running reconcile passes: the state store, the revision, the outputs, composed. */
 import { readFile } from "node:fs/promises";
-import { homedir, hostname } from "node:os";
+import { hostname } from "node:os";
 import { dirname, join, resolve as resolvePath } from "node:path";
 import type { Command } from "commander";
 import type { OutputTarget } from "../core/output.js";
@@ -8,6 +8,7 @@ import type { StateStore } from "../core/state-store.js";
 import { outputTargets, pulumiBackend } from "../adapters/output/outputs.js";
 import { readCheckpoints } from "../adapters/pulumi/checkpoint.js";
 import { openStateStore } from "../adapters/state/open-state-store.js";
+import { defaultStatePath } from "../adapters/state/sqlite-files.js";
 import { openRevision, type Revision } from "../adapters/source/revision-source.js";
 import { reconcileOnce, type PassResult } from "../reconciler/reconcile/one-pass.js";
 import { eprintln, type CliContext } from "./context.js";
@@ -16,7 +17,7 @@ import { reportPass, type ReconcileOptions } from "./reconcile.js";
 /** The state store's file: --state, else ~/.lab/state.db; its folder is the state directory. */
 export function statePath(ctx: CliContext, opts: { state?: string }): string {
   const cwd = ctx.io.cwd ?? process.cwd();
-  return opts.state ? resolvePath(cwd, opts.state) : join(homedir(), ".lab", "state.db");
+  return opts.state ? resolvePath(cwd, opts.state) : defaultStatePath();
 }
 
 export async function openStore(ctx: CliContext, opts: { state?: string }): Promise<StateStore> {

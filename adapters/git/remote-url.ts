@@ -44,8 +44,11 @@ export function redactUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1***@");
 }
 
-/** The default folder of a remote's local copy: `~/.lab/git/<sha256 of the URL, 16 hex>`. */
-export function defaultCacheDir(url: string): string {
+/**
+ * The folder of a remote's local copy: `<state dir>/git/<sha256 of the URL, 16 hex>`, the state
+ * directory being `~/.lab` unless given.
+ */
+export function defaultCacheDir(url: string, stateDir = join(homedir(), ".lab")): string {
   const key = createHash("sha256").update(url).digest("hex").slice(0, 16);
-  return join(homedir(), ".lab", "git", key);
+  return join(stateDir, "git", key);
 }

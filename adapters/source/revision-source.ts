@@ -5,15 +5,15 @@
  * are), or a plain folder (or `--worktree`), read as it is, whose revision is its content id.
  */
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import { realpath, stat } from "node:fs/promises";
-import { join, relative, resolve as resolvePath, sep } from "node:path";
+import { relative, resolve as resolvePath, sep } from "node:path";
 import { LabError } from "../../core/errors.js";
 import type { FileListing, FileSource } from "../../core/file-source.js";
 import type { GitSource } from "../../core/git-source.js";
 import { contentId } from "../../reconciler/load/content-id.js";
 import { dirSource } from "../fs/dir-source.js";
 import { gitSource } from "../git/registry.js";
+import { defaultCacheDir } from "../git/remote-url.js";
 
 export interface Revision {
   source: FileSource;
@@ -41,13 +41,8 @@ export interface RevisionOptions {
   signal?: AbortSignal;
 }
 
-/** The local copy of a remote: `<state dir>/git/<sha256 of the remote, 16 hex>`. */
-function cacheFor(stateDir: string, remote: string): string {
-  return join(stateDir, "git", createHash("sha256").update(remote).digest("hex").slice(0, 16));
-}
-
 function openGit(remote: string, options: RevisionOptions): Promise<GitSource> {
-  return gitSource(remote, { cache: cacheFor(options.stateDir, remote) }, options.env);
+  return gitSource(remote, { cache: defaultCacheDir(remote, options.stateDir) }, options.env);
 }
 
 /**

@@ -11,6 +11,7 @@ import { createHash } from "node:crypto";
 import type { OutputFile, OutputTarget } from "../../core/output.js";
 import type { Artifact } from "../../core/renderer.js";
 import type { StateStore } from "../../core/state-store.js";
+import { sortedRecord } from "../../core/state-store-util.js";
 
 export type TargetStatus = "applied" | "unchanged" | "failed" | "busy";
 
@@ -56,9 +57,7 @@ export function filesFor(name: string, artifacts: readonly Artifact[]): OutputFi
 }
 
 function hashesOf(files: readonly OutputFile[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : 1))) out[f.path] = f.hash;
-  return out;
+  return sortedRecord(Object.fromEntries(files.map((f) => [f.path, f.hash])));
 }
 
 /** One id for a set of files: what the journal's keys name. */
@@ -196,11 +195,8 @@ async function applyOne(
       await store.recordApplied(target.name, revision, wanted, signal);
     return base(target, "unchanged");
   }
-  const result = {
-    ...base(target, "applied"),
-    ...counts(current, wanted),
-    recovered: recovery.pending,
-  };
+  const changes = counts(current, wanted);
+  const result = { ...base(target, "applied"), ...changes, recovered: recovery.pending };
   result.notified = recovery.notified;
   const journalKey = `${runId}/${key}`;
   await store.journalIntent(runId, target.name, "write", journalKey, signal);
@@ -231,7 +227,7 @@ async function applyOne(
       who: options.holder,
       what: `apply ${target.name}`,
       revision,
-      detail: { location: target.location, ...counts(current, wanted) },
+      detail: { location: target.location, ...changes },
     },
     signal,
   );
