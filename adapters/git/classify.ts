@@ -19,6 +19,8 @@ const NATIVE_RULES: ReadonlyArray<readonly [RegExp, GitErrorReason, string | nul
   [/Empty reply from server|Recv failure|Connection reset/i, "unreachable", "connection reset"],
   [/early EOF|remote end hung up|unexpected disconnect/i, "unreachable", "connection lost"],
   [/returned error: (5\d\d)/, "unreachable", null],
+  // Another lab fetching into the same local copy holds a ref's lock: worth another try.
+  [/cannot lock ref|Unable to create '[^']*\.lock'/i, "unreachable", "the local copy is busy"],
   [
     /could not read (Username|Password)|Authentication failed|returned error: 40[13]/i,
     "unauthorized",
