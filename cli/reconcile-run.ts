@@ -9,7 +9,11 @@ import { outputTargets, pulumiBackend } from "../adapters/output/outputs.js";
 import { readCheckpoints } from "../adapters/pulumi/checkpoint.js";
 import { openStateStore } from "../adapters/state/open-state-store.js";
 import { defaultStatePath } from "../adapters/state/sqlite-files.js";
-import { openRevision, type Revision } from "../adapters/source/revision-source.js";
+import {
+  openRevision,
+  type Revision,
+  type StaleFetch,
+} from "../adapters/source/revision-source.js";
 import { reconcileOnce, type PassResult } from "../reconciler/reconcile/one-pass.js";
 import { eprintln, type CliContext } from "./context.js";
 import { reportPass, type ReconcileOptions } from "./reconcile.js";
@@ -102,18 +106,28 @@ export async function runPass(
       cwd: ctx.io.cwd ?? process.cwd(),
       stateDir: dirname(statePath(ctx, opts)),
       env: ctx.io.env,
+      lastFetchedWhenDown: true,
       ...(opts.worktree ? { worktree: true } : {}),
     });
     try {
       const pass = await passOver(store, revision, holder, trigger, ctx.io.env);
+      if (revision.stale) warnStale(ctx, revision.stale, pass.revision);
       await notePulumi(ctx, pass);
-      await reportPass(ctx, opts, pass, revision.describe);
+      await reportPass(ctx, opts, pass, revision.describe, revision.stale);
     } finally {
       await revision.close();
     }
   } finally {
     await store.close();
   }
+}
+
+/** The remote did not answer: the pass ran on the last fetched revision (docs/apply.md). */
+function warnStale(ctx: CliContext, stale: StaleFetch, revision: string): void {
+  eprintln(
+    ctx,
+    `${ctx.err.yellow("warning:")} ${stale.remote} could not be fetched (${stale.reason}); reconciled the last fetched revision ${revision.slice(0, 12)}`,
+  );
 }
 
 /** The Pulumi output's stacks are files only: say whether they can be deployed here at all. */

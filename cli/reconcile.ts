@@ -1,11 +1,13 @@
 /**
  * `lab reconcile` and `lab apply`: one pass — fetch, check, plan, apply, record — and where every
  * output went (docs/apply.md). Exit 0 applied or nothing to do, 1 the revision has errors
- * (nothing applied), 3 an apply step failed (named).
+ * (nothing applied), 3 an apply step failed (named) or the remote could not be fetched (the last
+ * fetched revision was reconciled).
  */
 import { hostname } from "node:os";
 import { Command, Option } from "commander";
 import { formatDiagnostic } from "../core/diagnostics.js";
+import type { StaleFetch } from "../adapters/source/revision-source.js";
 import type { PassResult } from "../reconciler/reconcile/one-pass.js";
 import { eprintln, errorCount, type CliContext } from "./context.js";
 import { diagnosticJson } from "./diagnostic-json.js";
@@ -24,11 +26,16 @@ export interface ReconcileOptions {
   once?: boolean;
 }
 
-export function passJson(pass: PassResult, describe: string): Record<string, unknown> {
+export function passJson(
+  pass: PassResult,
+  describe: string,
+  stale?: StaleFetch,
+): Record<string, unknown> {
   return {
     kind: "Reconcile",
     revision: pass.revision,
     source: describe,
+    stale: stale ? { remote: stale.remote, reason: stale.reason } : null,
     result: pass.result,
     lastGood: pass.lastGood,
     outputs: pass.targets,
@@ -37,12 +44,16 @@ export function passJson(pass: PassResult, describe: string): Record<string, unk
   };
 }
 
-/** Prints one pass and sets the exit code it calls for. */
+/**
+ * Prints one pass and sets the exit code it calls for. `stale`: the remote could not be fetched
+ * and the pass ran on the last fetched revision — a step failed, so exit 3 unless worse.
+ */
 export async function reportPass(
   ctx: CliContext,
   opts: ReconcileOptions,
   pass: PassResult,
   describe: string,
+  stale?: StaleFetch,
 ): Promise<void> {
   if (pass.result === "invalid") {
     const roots = pass.diagnostics.filter((d) => !d.followsFrom);
@@ -52,10 +63,11 @@ export async function reportPass(
   await emit(
     ctx,
     opts.output,
-    () => passJson(pass, describe),
+    () => passJson(pass, describe, stale),
     () => passText(pass, describe, ctx.out),
   );
-  ctx.exitCode = pass.result === "invalid" ? 1 : pass.result === "failed" ? EXIT_APPLY_FAILED : 0;
+  const failed = pass.result === "failed" || stale !== undefined;
+  ctx.exitCode = pass.result === "invalid" ? 1 : failed ? EXIT_APPLY_FAILED : 0;
 }
 
 function passCommand(ctx: CliContext, name: "reconcile" | "apply"): Command {
@@ -85,7 +97,8 @@ function passCommand(ctx: CliContext, name: "reconcile" | "apply"): Command {
         "Outputs and how their tools are told come from lab.outputs (docs/apply.md); by default\n" +
         "every renderer's files go to .lab/outputs/<renderer> in the repo folder.\n" +
         "Exit codes: 0 applied or nothing to do, 1 the revision has errors (nothing applied, the\n" +
-        "last good revision stays), 3 an apply step failed.\n" +
+        "last good revision stays), 3 an apply step failed, or the remote could not be fetched\n" +
+        "(after retries; the last fetched revision was reconciled, with a warning).\n" +
         examples(
           `lab --repo examples/infra-repo ${name}`,
           `lab --repo https://git.example.com/infra.git ${name} --branch main -o json`,

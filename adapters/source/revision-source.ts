@@ -9,7 +9,8 @@ import { realpath, stat } from "node:fs/promises";
 import { relative, resolve as resolvePath, sep } from "node:path";
 import { LabError } from "../../core/errors.js";
 import type { FileListing, FileSource } from "../../core/file-source.js";
-import type { GitSource } from "../../core/git-source.js";
+import type { GitRevision, GitSource } from "../../core/git-source.js";
+import { GitError, shortRef } from "../../core/git-source.js";
 import { contentId } from "../../reconciler/load/content-id.js";
 import { dirSource } from "../fs/dir-source.js";
 import { gitSource } from "../git/registry.js";
@@ -25,7 +26,20 @@ export interface Revision {
   treeAt: (revision: string) => Promise<FileSource | null>;
   /** The folder the repo's relative output paths start from. */
   base: string;
+  /**
+   * Set when the remote could not be fetched (it did not answer, after the retries) and this is
+   * the last fetched revision of the branch instead (docs/git-source.md).
+   */
+  stale?: StaleFetch;
   close(): Promise<void>;
+}
+
+/** Why a revision is the last fetched one rather than the remote's current one. */
+export interface StaleFetch {
+  /** The remote, without credentials. */
+  remote: string;
+  /** What went wrong: `the remote … is not answering (connection refused) after 4 tries`. */
+  reason: string;
 }
 
 export interface RevisionOptions {
@@ -38,6 +52,11 @@ export interface RevisionOptions {
   stateDir: string;
   /** LAB_GIT_TOKEN and git's own variables. */
   env: NodeJS.ProcessEnv;
+  /**
+   * When the remote does not answer (after the retries), read the branch's last fetched revision
+   * instead, marked `stale`, if the local copy holds one (a reconcile pass does).
+   */
+  lastFetchedWhenDown?: boolean;
   signal?: AbortSignal;
 }
 
@@ -101,23 +120,72 @@ async function folderRevision(dir: string): Promise<Revision> {
   };
 }
 
+/**
+ * The failed fetch's message without the tail GitError adds for its last fetched revision
+ * (`; using the last fetched revision …`): the warning names the revision itself, and an error
+ * that falls back on nothing must not say it does.
+ */
+function withoutTail(err: GitError): string {
+  const last = err.lastFetched;
+  if (!last) return err.message;
+  const tail = `; using the last fetched revision ${last.revision.slice(0, 12)} of ${shortRef(last.ref)}`;
+  return err.message.endsWith(tail) ? err.message.slice(0, -tail.length) : err.message;
+}
+
+/** The same failure, without a last fetched revision to mention: the pass does not go on. */
+function notFallingBack(err: GitError): GitError {
+  if (!err.lastFetched) return err;
+  const details = { reason: err.reason, remote: err.remote, tries: err.tries };
+  return new GitError(
+    withoutTail(err),
+    err.wanted === undefined ? details : { ...details, wanted: err.wanted },
+    { cause: err },
+  );
+}
+
+/**
+ * Fetches the branch; when the remote does not answer (after the retries), the caller asked for
+ * it and the local copy holds a last fetched revision of it, that revision, marked stale. Other
+ * failures propagate: a token refused or a missing branch is not made good by an older revision.
+ */
+async function fetchOrLast(
+  git: GitSource,
+  options: RevisionOptions,
+): Promise<{ fetched: GitRevision; stale?: StaleFetch }> {
+  try {
+    return { fetched: await git.fetch(options.branch, options.signal) };
+  } catch (err) {
+    if (!(err instanceof GitError)) throw err;
+    const down = err.reason === "unreachable" && options.lastFetchedWhenDown === true;
+    const last = down ? (err.lastFetched ?? git.lastFetched(options.branch)) : undefined;
+    if (!last) throw notFallingBack(err);
+    return { fetched: last, stale: { remote: git.remote, reason: withoutTail(err) } };
+  }
+}
+
 async function gitRevision(
   git: GitSource,
   prefix: string,
   base: string,
   options: RevisionOptions,
 ): Promise<Revision> {
-  const fetched = await git.fetch(options.branch, options.signal);
-  const tree = await git.tree(fetched.revision, options.signal);
-  const ref = fetched.ref.replace(/^refs\/heads\//, "");
-  return {
-    source: subtreeSource(tree, prefix),
-    revision: fetched.revision,
-    describe: `${ref} at ${fetched.revision.slice(0, 12)} of ${git.remote}${prefix ? ` (folder ${prefix})` : ""}`,
-    treeAt: async (revision) => subtreeSource(await git.tree(revision, options.signal), prefix),
-    base,
-    close: () => git.close(),
-  };
+  try {
+    const { fetched, stale } = await fetchOrLast(git, options);
+    const tree = await git.tree(fetched.revision, options.signal);
+    const ref = shortRef(fetched.ref);
+    return {
+      source: subtreeSource(tree, prefix),
+      revision: fetched.revision,
+      describe: `${ref} at ${fetched.revision.slice(0, 12)} of ${git.remote}${prefix ? ` (folder ${prefix})` : ""}${stale ? " (last fetched)" : ""}`,
+      treeAt: async (revision) => subtreeSource(await git.tree(revision, options.signal), prefix),
+      base,
+      ...(stale ? { stale } : {}),
+      close: () => git.close(),
+    };
+  } catch (err) {
+    await git.close();
+    throw err;
+  }
 }
 
 export async function openRevision(repo: string, options: RevisionOptions): Promise<Revision> {
