@@ -133,7 +133,7 @@ function extend<T extends object, U extends object>(base: T, more: U): Omit<T, k
  * The persistent cache (docs/caching.md), or null with `--no-cache` or LAB_NO_CACHE=1. Results
  * are the same with and without it; a directory that cannot be written turns it off.
  */
-async function openCache(ctx: CliContext, cmd: Command): Promise<DiskCache | null> {
+export async function openCache(ctx: CliContext, cmd: Command): Promise<DiskCache | null> {
   const { cache } = cmd.optsWithGlobals<{ cache?: boolean }>();
   if (cache === false || ctx.io.env.LAB_NO_CACHE === "1") return null;
   const [{ defaultCacheDir, openDiskCache }, { codeId }] = await Promise.all([

@@ -4,6 +4,8 @@ import { hostname } from "node:os";
 import { dirname, join, resolve as resolvePath } from "node:path";
 import type { Command } from "commander";
 import type { OutputTarget } from "../core/output.js";
+import { checkRepoCached, renderedSetStore } from "../adapters/cache/cached-check.js";
+import type { DiskCache } from "../adapters/cache/disk-cache.js";
 import type { StateStore } from "../core/state-store.js";
 import { outputTargets, pulumiBackend } from "../adapters/output/outputs.js";
 import { readCheckpoints } from "../adapters/pulumi/checkpoint.js";
@@ -14,8 +16,12 @@ import {
   type Revision,
   type StaleFetch,
 } from "../adapters/source/revision-source.js";
-import { reconcileOnce, type PassResult } from "../reconciler/reconcile/one-pass.js";
-import { eprintln, type CliContext } from "./context.js";
+import {
+  reconcileOnce,
+  type PassInput,
+  type PassResult,
+} from "../reconciler/reconcile/one-pass.js";
+import { eprintln, openCache, type CliContext } from "./context.js";
 import { reportPass, type ReconcileOptions } from "./reconcile.js";
 
 /** The state store's file: --state, else ~/.lab/state.db; its folder is the state directory. */
@@ -68,6 +74,21 @@ export function staleHolder(holder: string): boolean {
   }
 }
 
+/**
+ * How a pass checks a revision and remembers what it rendered: through the persistent cache
+ * (docs/caching.md) when there is one, so an unchanged revision is neither checked nor rendered.
+ */
+function cachedPass(
+  cache: DiskCache | null,
+  root: string,
+): Pick<PassInput, "check" | "renderedSets"> {
+  if (!cache) return {};
+  return {
+    check: (source, signal) => checkRepoCached(source, root, cache, signal ? { signal } : {}),
+    renderedSets: renderedSetStore(cache),
+  };
+}
+
 /** One pass over an open store and revision. */
 export function passOver(
   store: StateStore,
@@ -75,10 +96,12 @@ export function passOver(
   holder: string,
   trigger: string,
   env: CliContext["io"]["env"] = {},
+  cache: DiskCache | null = null,
 ): Promise<PassResult> {
   const at = faultPoint(env);
   return reconcileOnce({
     ...(at ? { at } : {}),
+    ...cachedPass(cache, revision.base),
     source: revision.source,
     revision: revision.revision,
     store,
@@ -110,7 +133,8 @@ export async function runPass(
       ...(opts.worktree ? { worktree: true } : {}),
     });
     try {
-      const pass = await passOver(store, revision, holder, trigger, ctx.io.env);
+      const cache = await openCache(ctx, self);
+      const pass = await passOver(store, revision, holder, trigger, ctx.io.env, cache);
       if (revision.stale) warnStale(ctx, revision.stale, pass.revision);
       await notePulumi(ctx, pass);
       await reportPass(ctx, opts, pass, revision.describe, revision.stale);

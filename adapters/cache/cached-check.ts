@@ -18,6 +18,7 @@ import {
   sourceMapParts,
   type SourceMapParts,
 } from "../../reconciler/load/source-map.js";
+import type { RenderedSets, RenderedSetStore } from "../../reconciler/reconcile/already-applied.js";
 import type { DiskCache } from "./disk-cache.js";
 
 /**
@@ -52,6 +53,8 @@ export interface CachedCheck {
   hit: boolean;
   /** Files parsed on a miss (the others came from memory or the cache). */
   parsed: number;
+  /** The entry's key (the repo's content, root and options, under lab's code id); null when the source gave no content id. */
+  key: string | null;
 }
 
 function toStored(checked: CheckedRepo): StoredCheck | null {
@@ -149,11 +152,26 @@ export async function checkRepoCached(
   const id = await contentIdOrNull(source, options.signal);
   const key = id === null ? null : repoKey(id, root, options);
   const stored = key === null ? null : fromStored(cache.read("repos", key));
-  if (stored) return { checked: stored, hit: true, parsed: 0 };
+  if (stored) return { checked: stored, hit: true, parsed: 0, key };
   const loadCache = options.cache ?? createLoadCache(cache.files);
   const before = loadCache.stats.parsed;
   const checked = await checkRepo(source, { ...options, cache: loadCache });
   const entry = toStored(checked);
   if (key !== null && entry) cache.write("repos", key, entry);
-  return { checked, hit: false, parsed: loadCache.stats.parsed - before };
+  return { checked, hit: false, parsed: loadCache.stats.parsed - before, key };
+}
+
+/** The render sets of reconcile passes (already-applied.ts), kept in the cache. */
+export function renderedSetStore(cache: DiskCache): RenderedSetStore {
+  return {
+    read(key) {
+      const value = cache.read("renders", key);
+      if (value === null || typeof value !== "object") return null;
+      const entries = Object.entries(value);
+      return entries.every(([, v]) => typeof v === "string") ? (value as RenderedSets) : null;
+    },
+    write(key, sets) {
+      cache.write("renders", key, sets);
+    },
+  };
 }

@@ -5,8 +5,10 @@
  *
  *   <dir>/<code id>/files/<blob id>.bin   a parsed config file, by git blob id
  *   <dir>/<code id>/repos/<key>.bin       a checked repo, by its content id (and root, options)
+ *   <dir>/<code id>/renders/<key>.bin     what a checked repo renders to, per output: the id of
+ *                                         its set of files (reconciler/reconcile/already-applied)
  *
- * Bounded: the newest MAX_REPOS repo entries, the newest MAX_FILES file entries, the newest two
+ * Bounded: the newest MAX_REPOS repo entries, MAX_RENDERS render entries, MAX_FILES file entries, the newest two
  * code ids. A directory that cannot be written turns the cache off for the process, with one
  * warning; nothing about the cache ever fails a command.
  */
@@ -18,6 +20,8 @@ import { encodeEntry, readEntry, writeEntry } from "./entry-file.js";
 
 /** Repo entries kept (each is a whole checked repo: the largest entries). */
 export const MAX_REPOS = 8;
+/** Render entries kept (a few ids each: the smallest entries). */
+export const MAX_RENDERS = 64;
 /** Parsed-file entries kept. */
 export const MAX_FILES = 4096;
 /** Builds of lab whose entries are kept side by side (say, a checkout and an installed copy). */
@@ -34,13 +38,16 @@ export interface DiskCacheOptions {
   maxFiles?: number;
 }
 
+/** The kinds of whole-repo entries. */
+export type CacheKind = "repos" | "renders";
+
 export interface DiskCache {
   /** Where the entries of this build are. */
   readonly root: string;
   /** Parsed files by blob id, for the loader's LoadCache. */
   readonly files: ParsedFileStore;
-  read(kind: "repos", key: string): unknown;
-  write(kind: "repos", key: string, value: unknown): void;
+  read(kind: CacheKind, key: string): unknown;
+  write(kind: CacheKind, key: string, value: unknown): void;
   /** Whether the cache still writes (false after the directory refused a write). */
   readonly writable: boolean;
 }
@@ -145,6 +152,7 @@ export function openDiskCache(options: DiskCacheOptions): DiskCache {
       put(kind, key, value);
       if (!writable) return;
       prune(join(root, "repos"), ENTRY_NAME, maxRepos);
+      prune(join(root, "renders"), ENTRY_NAME, MAX_RENDERS);
       prune(join(root, "files"), ENTRY_NAME, maxFiles);
       const now = new Date();
       try {

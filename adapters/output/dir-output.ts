@@ -7,7 +7,7 @@
 import type { OutputFile, OutputTarget, StepResult, WriteHandle } from "../../core/output.js";
 import type { RendererName } from "../../core/renderer.js";
 import { diffTree, hasChanges } from "../../reconciler/tree-diff.js";
-import { readTreeState } from "./tree-state.js";
+import { readTreeState, type TreeState } from "./tree-state.js";
 import { dropPrevious, restorePrevious, writeTree } from "./tree-write.js";
 
 export interface ConsumerSteps {
@@ -21,6 +21,9 @@ export interface ConsumerSteps {
   ) => Promise<boolean | null>;
 }
 
+/** How long what `current` read stands for the folder when `write` follows. */
+const REUSE_MS = 10_000;
+
 const NOTHING_WRITTEN: WriteHandle = {
   wrote: false,
   restore: () => Promise.resolve(),
@@ -32,15 +35,22 @@ export function dirOutput(
   dir: string,
   steps: ConsumerSteps = {},
 ): OutputTarget {
+  // What `current` read, taken by the `write` that follows it in the same apply (under the
+  // output's lease nothing else writes the folder in between): the tree is stat'ed once. Only a
+  // read of the last few seconds is taken; an older one is read again.
+  let lastRead: { state: TreeState; at: number } | null = null;
   const target: OutputTarget = {
     name,
     location: dir,
-    async current() {
-      const state = await readTreeState(dir);
+    async current(signal) {
+      const state = await readTreeState(dir, signal);
+      lastRead = { state, at: Date.now() };
       return Object.fromEntries([...state.hashes].sort(([a], [b]) => (a < b ? -1 : 1)));
     },
     async write(files, signal) {
-      const state = await readTreeState(dir);
+      const fresh = lastRead && Date.now() - lastRead.at < REUSE_MS ? lastRead.state : null;
+      lastRead = null;
+      const state = fresh ?? (await readTreeState(dir, signal));
       const diff = diffTree(state.hashes, files, () => true);
       if (state.exists && !hasChanges(diff)) return NOTHING_WRITTEN;
       const record = { scope: { kind: "full" as const }, sources: {}, servers: null };

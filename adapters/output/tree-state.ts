@@ -6,6 +6,7 @@
  * whole.
  */
 import { createHash } from "node:crypto";
+import { statSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { LabError } from "../../core/errors.js";
@@ -171,19 +172,66 @@ export async function readTreeState(root: string, signal?: AbortSignal): Promise
     servers: typeof manifest?.servers === "number" ? manifest.servers : null,
     drifted: manifest !== null && paths.length !== Object.keys(manifest.files).length,
   };
+  const known = (path: string) =>
+    manifest && Object.hasOwn(manifest.files, path) ? manifest.files[path] : undefined;
+  const toHash = await statAgainst(root, paths, known, signal);
+  const record = (path: string, entry: ManifestEntry) => {
+    if (manifest && entry.hash !== known(path)?.hash) state.drifted = true;
+    state.entries.set(path, entry);
+    state.hashes.set(path, entry.hash);
+  };
+  for (const path of paths) {
+    if (!toHash.has(path)) record(path, known(path)!);
+  }
+  const rest = [...toHash.keys()];
   let next = 0;
   const worker = async (): Promise<void> => {
-    while (next < paths.length) {
+    while (next < rest.length) {
       signal?.throwIfAborted();
-      const path = paths[next++]!;
-      const known =
-        manifest && Object.hasOwn(manifest.files, path) ? manifest.files[path] : undefined;
-      const entry = await entryOf(root, path, known);
-      if (manifest && entry.hash !== known?.hash) state.drifted = true;
-      state.entries.set(path, entry);
-      state.hashes.set(path, entry.hash);
+      const path = rest[next++]!;
+      record(path, await entryOf(root, path, undefined));
     }
   };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, paths.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, rest.length) }, worker));
   return state;
+}
+
+/** Files stat'ed between two turns of the event loop. */
+const STAT_BATCH = 1000;
+
+/**
+ * The paths whose size or mtime differ from what the manifest knows (or that it does not know):
+ * those must be read and hashed. A stat is a few microseconds when made directly and a hundred
+ * through the thread pool, so they are made directly, in batches that let other work run between.
+ */
+async function statAgainst(
+  root: string,
+  paths: readonly string[],
+  known: (path: string) => ManifestEntry | undefined,
+  signal?: AbortSignal,
+): Promise<Set<string>> {
+  const differ = new Set<string>();
+  for (let i = 0; i < paths.length; i += STAT_BATCH) {
+    if (i > 0) await new Promise((next) => setImmediate(next));
+    signal?.throwIfAborted();
+    for (const path of paths.slice(i, i + STAT_BATCH)) {
+      const entry = known(path);
+      if (!entry) {
+        differ.add(path);
+        continue;
+      }
+      const abs = join(root, path);
+      const info = statSyncOrThrow(abs);
+      if (entry.size !== info.size || entry.mtimeMs !== info.mtimeMs) differ.add(path);
+    }
+  }
+  return differ;
+}
+
+function statSyncOrThrow(abs: string) {
+  try {
+    return statSync(abs);
+  } catch (cause) {
+    throw new LabError("IO", `cannot read ${abs}: ${ioReason(cause)}`, { cause });
+  }
 }

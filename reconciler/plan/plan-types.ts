@@ -20,6 +20,12 @@ export interface PlanSide {
   sources: SourceMap;
 }
 
+/**
+ * The side a plan compares against. It may leave its artifacts out: its files are then what the
+ * applied state records (PlanInput.applied), and only its servers come from it.
+ */
+export type BaseSide = Omit<PlanSide, "artifacts"> & { artifacts?: readonly Artifact[] };
+
 /** What was last applied, per output file: its sha256 (as the rendered tree records it). */
 export interface AppliedState {
   /** The revision last applied, when the state records it. */
@@ -39,8 +45,11 @@ export interface ProviderResources {
 export interface PlanInput {
   head: PlanSide;
   /** The side compared against; null to compare against what is applied. */
-  base: PlanSide | null;
-  /** Used for the outputs when there is no base; null when nothing was ever applied. */
+  base: BaseSide | null;
+  /**
+   * Used for the outputs when there is no base or the base has no artifacts; null when nothing
+   * was ever applied.
+   */
   applied: AppliedState | null;
   resources?: ProviderResources;
 }

@@ -19,7 +19,7 @@ import type {
 
 export function plan(input: PlanInput): Plan {
   const { head, base } = input;
-  const old = base ? artifactFiles(base.artifacts) : appliedFiles(input.applied);
+  const old = base?.artifacts ? artifactFiles(base.artifacts) : appliedFiles(input.applied);
   const outputs = planOutputs(head.artifacts, old);
   const servers = base
     ? planServers(locateSide(base.model, base.sources), locateSide(head.model, head.sources))

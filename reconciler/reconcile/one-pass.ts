@@ -11,16 +11,17 @@ import type { OutputTarget } from "../../core/output.js";
 import type { Artifact } from "../../core/renderer.js";
 import type { RunResult, StateStore } from "../../core/state-store.js";
 import { applyOutputs, type ApplyOptions, type TargetResult } from "../apply/apply-outputs.js";
-import { checkRepo } from "../check-repo.js";
+import { checkRepo, type CheckedRepo } from "../check-repo.js";
 import { plan } from "../plan/plan.js";
 import type {
   AppliedState,
+  BaseSide,
   ObservedStack,
   Plan,
-  PlanSide,
   ProviderResources,
 } from "../plan/plan-types.js";
 import { renderAll } from "../render.js";
+import { alreadyApplied, renderedSets, type RenderedSetStore } from "./already-applied.js";
 
 export interface PassInput {
   /** The revision's files. */
@@ -41,6 +42,35 @@ export interface PassInput {
   trigger: string;
   signal?: AbortSignal;
   at?: ApplyOptions["at"];
+  /**
+   * How a revision is checked (default: checkRepo). The CLI checks through the persistent cache
+   * (docs/caching.md), so the last applied revision, checked on the pass that applied it, is not
+   * checked again to plan against.
+   */
+  check?: (source: FileSource, signal?: AbortSignal) => Promise<KeyedCheck>;
+  /**
+   * The outputs' file sets of revisions rendered before (already-applied.ts): with the check's
+   * key, a pass whose outputs hold them already renders nothing.
+   */
+  renderedSets?: RenderedSetStore;
+  /** A clock in milliseconds for the stage timings (default performance.now). */
+  now?: () => number;
+}
+
+/** A checked revision and a key of its content and lab's code (null: none to be had). */
+export interface KeyedCheck {
+  checked: CheckedRepo;
+  key: string | null;
+}
+
+/** Milliseconds each stage of a pass took, in the order they ran. */
+export interface PassTimings {
+  check: number;
+  render: number;
+  base: number;
+  plan: number;
+  apply: number;
+  record: number;
 }
 
 export interface PassResult {
@@ -53,17 +83,27 @@ export interface PassResult {
   targets: TargetResult[];
   /** What stays applied when this revision is not: the last good revision. */
   lastGood: string | null;
+  timings: PassTimings;
 }
 
-/** The base side: the last applied revision, checked and rendered, when it can be read. */
-async function baseSide(input: PassInput, revision: string | null): Promise<PlanSide | null> {
+/**
+ * The base side: the last applied revision, checked, when it can be read — its model, to compare
+ * servers. Its files are not rendered again: the applied state has their hashes and the output
+ * its texts.
+ */
+async function baseSide(input: PassInput, revision: string | null): Promise<BaseSide | null> {
   if (!revision || revision === input.revision || !input.treeAt) return null;
   const source = await input.treeAt(revision).catch(() => null);
   if (!source) return null;
-  const checked = await checkRepo(source, input.signal ? { signal: input.signal } : {});
+  const { checked } = await checkWith(input, source);
   if (!checked.model) return null;
-  const artifacts = renderAll(checked.model).value;
-  return { revision, model: checked.model, artifacts, sources: checked.repo.sources };
+  return { revision, model: checked.model, sources: checked.repo.sources };
+}
+
+async function checkWith(input: PassInput, source: FileSource): Promise<KeyedCheck> {
+  if (input.check) return input.check(source, input.signal);
+  const { signal } = input;
+  return { checked: await checkRepo(source, signal ? { signal } : {}), key: null };
 }
 
 /** What the state store says is applied, as the plan reads it (paths as artifacts name them). */
@@ -108,6 +148,34 @@ async function withTexts(
   return { ...applied, content: (path) => texts.get(path) ?? null };
 }
 
+/**
+ * The plan of a revision whose outputs already hold it: no file to change, servers not compared
+ * (the applied revision renders the same files), the providers' drift as always.
+ */
+async function unchangedPlan(
+  input: PassInput,
+  checked: CheckedRepo,
+  before: string | null,
+): Promise<Plan> {
+  const model = checked.model!;
+  const applied = {
+    revision: before ?? input.revision,
+    hashes: new Map(),
+    content: () => null,
+  };
+  const resources = await providerResources(input, model.settings);
+  const head = {
+    revision: input.revision,
+    model,
+    artifacts: [],
+    // Read only to compare servers, which a plan without a base does not: left unloaded.
+    get sources() {
+      return checked.repo.sources;
+    },
+  };
+  return plan({ head, base: null, applied, ...(resources ? { resources } : {}) });
+}
+
 /** The state store's row of what the providers held when lab first saw them. */
 const BASELINE = ["providers", "baseline"] as const;
 
@@ -135,30 +203,72 @@ function outcome(targets: readonly TargetResult[]): RunResult {
   return targets.some((t) => t.status === "applied") ? "ok" : "no-change";
 }
 
+/** Times the stages of a pass: `lap(stage)` adds the time since the last lap to that stage. */
+function stopwatch(now: () => number): {
+  timings: PassTimings;
+  lap: (stage: keyof PassTimings) => void;
+} {
+  const timings: PassTimings = { check: 0, render: 0, base: 0, plan: 0, apply: 0, record: 0 };
+  let last = now();
+  return {
+    timings,
+    lap(stage) {
+      const t = now();
+      timings[stage] += t - last;
+      last = t;
+    },
+  };
+}
+
 export async function reconcileOnce(input: PassInput): Promise<PassResult> {
   const { store, revision, signal } = input;
+  const { timings, lap } = stopwatch(input.now ?? (() => performance.now()));
   const runId = await store.startRun({ revision, trigger: input.trigger }, signal);
-  const checked = await checkRepo(input.source, signal ? { signal } : {});
+  lap("record");
+  const { checked, key } = await checkWith(input, input.source);
   const { diagnostics, consequences } = checked;
+  lap("check");
+  const known = checked.model && key !== null ? (input.renderedSets?.read(key) ?? null) : null;
+  if (checked.model && known) {
+    const targets = input.outputs(checked.model.settings);
+    const held = await alreadyApplied(targets, known, store, revision, signal);
+    lap("apply");
+    if (held) {
+      const thePlan = await unchangedPlan(input, checked, held.before);
+      lap("plan");
+      await store.finishRun(
+        runId,
+        { result: "no-change", diagnostics: diagnostics.length },
+        signal,
+      );
+      lap("record");
+      const base = { runId, revision, result: "no-change" as const, diagnostics, consequences };
+      return { ...base, plan: thePlan, targets: held.results, lastGood: revision, timings };
+    }
+  }
   const rendered = checked.model ? renderAll(checked.model) : null;
+  lap("render");
   const renderErrors = rendered ? rendered.diagnostics : [];
   const all = [...diagnostics, ...renderErrors];
   if (!checked.model || !rendered || hasErrors(all)) {
     await store.finishRun(runId, { result: "invalid", diagnostics: all.length }, signal);
     const lastGood = await store.lastGoodRevision(undefined, signal);
+    lap("record");
     const base = { runId, revision, result: "invalid" as const, diagnostics: all, consequences };
-    return { ...base, plan: null, targets: [], lastGood };
+    return { ...base, plan: null, targets: [], lastGood, timings };
   }
   const artifacts: Artifact[] = rendered.value;
   const targets = input.outputs(checked.model.settings);
   const recorded = await appliedState(input, targets);
+  lap("record");
   const base = await baseSide(input, recorded?.revision ?? null);
-  const applied =
-    recorded && !base ? await withTexts(input, targets, recorded, artifacts) : recorded;
+  const applied = recorded ? await withTexts(input, targets, recorded, artifacts) : null;
+  lap("base");
   const head = { revision, model: checked.model, artifacts, sources: checked.repo.sources };
   try {
     const resources = await providerResources(input, checked.model.settings);
     const thePlan = plan({ head, base, applied, ...(resources ? { resources } : {}) });
+    lap("plan");
     const results = await applyOutputs(targets, artifacts, {
       store,
       runId,
@@ -168,7 +278,11 @@ export async function reconcileOnce(input: PassInput): Promise<PassResult> {
       ...(input.at ? { at: input.at } : {}),
       ...(input.staleHolder ? { staleHolder: input.staleHolder } : {}),
     });
+    lap("apply");
     const result = outcome(results);
+    if (key !== null && result !== "failed") {
+      input.renderedSets?.write(key, renderedSets(targets, artifacts));
+    }
     const failed = results.filter((t) => t.status === "failed").map((t) => t.name);
     await store.finishRun(
       runId,
@@ -181,6 +295,7 @@ export async function reconcileOnce(input: PassInput): Promise<PassResult> {
     );
     const lastGood =
       result === "failed" ? await store.lastGoodRevision(undefined, signal) : revision;
+    lap("record");
     return {
       runId,
       revision,
@@ -190,6 +305,7 @@ export async function reconcileOnce(input: PassInput): Promise<PassResult> {
       plan: thePlan,
       targets: results,
       lastGood,
+      timings,
     };
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
