@@ -1,0 +1,105 @@
+/**
+ * The Octokit lab talks to GitHub with (docs/forge.md, "Retries and limits"): plugin-retry for
+ * 5xx answers and lost connections, plugin-throttling for rate limits and for spacing writes.
+ * Every wait is bounded, and its unit is configurable so the tests wait milliseconds.
+ */
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+import { Octokit } from "@octokit/rest";
+import Bottleneck from "bottleneck";
+
+export interface GitHubClientOptions {
+  token: string;
+  baseUrl: string;
+  /** Tries after the first for a 5xx answer or a lost connection (default 3). */
+  retries?: number;
+  /** Tries after the first for a rate limit (default 2). */
+  rateLimitRetries?: number;
+  /** The longest rate-limit wait accepted, in seconds (default 900); longer fails at once. */
+  maxRateLimitWait?: number;
+  /** How long one second of waiting is, in milliseconds (default 1000; tests make it small). */
+  secondMs?: number;
+  /** Milliseconds between two writes (default 1000: at most 60 content-creating writes a minute). */
+  writeIntervalMs?: number;
+  /** Told of every rate-limit wait, before it starts. */
+  onWait?: (wait: RateLimitWait) => void;
+}
+
+export interface RateLimitWait {
+  kind: "rate-limit" | "secondary-rate-limit";
+  /** `GET /repos/o/r/issues/7/comments`. */
+  request: string;
+  seconds: number;
+  retry: boolean;
+}
+
+const LabOctokit = Octokit.plugin(retry, throttling);
+export type GitHubClient = InstanceType<typeof LabOctokit>;
+
+const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+/**
+ * `METHOD /path` of a request, without its query (which could carry anything); a route's
+ * `{name}` is filled from the request's parameters.
+ */
+export function requestName(options: { method?: string; url?: string }): string {
+  const url = options.url ?? "";
+  const path = url.includes("://") ? new URL(url).pathname : url.split("?")[0]!;
+  const params = options as Record<string, unknown>;
+  const filled = path.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = params[name];
+    return typeof value === "string" || typeof value === "number" ? String(value) : whole;
+  });
+  return `${options.method ?? "GET"} ${filled}`;
+}
+
+/** A fetch that counts what it sends, per URL: how many tries a request took. */
+export function countingFetch(): { fetch: typeof fetch; tries: (url: string) => number } {
+  const sent = new Map<string, number>();
+  return {
+    fetch: (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      sent.set(url, (sent.get(url) ?? 0) + 1);
+      return fetch(input, init);
+    },
+    tries: (url) => sent.get(url) ?? 0,
+  };
+}
+
+export function githubClient(o: GitHubClientOptions): GitHubClient {
+  const secondMs = o.secondMs ?? 1000;
+  const rateLimitRetries = o.rateLimitRetries ?? 2;
+  const maxWait = o.maxRateLimitWait ?? 900;
+  const spacing = () =>
+    new Bottleneck.Group({ maxConcurrent: 1, minTime: o.writeIntervalMs ?? 1000 });
+  const onLimit =
+    (kind: RateLimitWait["kind"]) =>
+    (seconds: number, options: { method?: string; url?: string }, _o: unknown, count: number) => {
+      const again = count < rateLimitRetries && seconds <= maxWait;
+      o.onWait?.({ kind, request: requestName(options), seconds, retry: again });
+      return again;
+    };
+  return new LabOctokit({
+    auth: o.token,
+    baseUrl: o.baseUrl.replace(/\/+$/, ""),
+    userAgent: "lab",
+    log: silent,
+    // Not `request.retries`: plugin-retry would then retry every failure, a 401 too.
+    // 429 is a rate limit: plugin-throttling waits as told (Retry-After), not plugin-retry.
+    retry: {
+      retries: o.retries ?? 3,
+      retryAfterBaseValue: secondMs,
+      doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+    },
+    throttle: {
+      id: "lab",
+      // Write limiters of this client's own: one client's spacing never holds up another's.
+      retryAfterBaseValue: secondMs,
+      fallbackSecondaryRateRetryAfter: 60,
+      write: spacing(),
+      notifications: spacing(),
+      onRateLimit: onLimit("rate-limit"),
+      onSecondaryRateLimit: onLimit("secondary-rate-limit"),
+    },
+  });
+}
