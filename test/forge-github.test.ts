@@ -12,7 +12,12 @@ import type { GitHubForgeOptions } from "../adapters/forge/github/github-forge.j
 import { githubForge } from "../adapters/forge/github/github-forge.js";
 import { MemoryForge } from "../adapters/forge/memory-forge.js";
 import { STATUS_CONTEXTS } from "../adapters/forge/status.js";
-import { commentHash, PLAN_COMMENT_MARKER } from "../reconciler/report/plan-comment.js";
+import type { Plan } from "../reconciler/plan/plan-types.js";
+import {
+  commentHash,
+  PLAN_COMMENT_MARKER,
+  planComment,
+} from "../reconciler/report/plan-comment.js";
 import { GitHubStandin } from "./github-standin.js";
 
 const TOKEN = "ghs_standinToken0123456789abcdefABCDEF";
@@ -226,6 +231,79 @@ describe("GitHub forge against a stand-in for GitHub's API: failures", () => {
       }
     }
     expect(gh.requests.every((r) => r.authorization?.startsWith("token "))).toBe(true);
+  });
+
+  test("no answer at all (nothing listens): unavailable after the bounded tries", async () => {
+    const closed = await GitHubStandin.start({ token: TOKEN });
+    const url = closed.url;
+    await closed.close();
+    const err = await failure(() =>
+      forge({ env: { GITHUB_TOKEN: TOKEN, LAB_GITHUB_API_URL: url }, retries: 1 }).setStatus(
+        SHA,
+        "lab/plan",
+        "error",
+        "x",
+      ),
+    );
+    expect(err.reason).toBe("unavailable");
+    expect(err.status).toBe(0);
+    expect(err.message).toMatch(
+      new RegExp(
+        `^POST /repos/acme/infra/statuses/${SHA} failed: .+ \\(the forge is not answering\\) after 2 tries$`,
+      ),
+    );
+  });
+
+  test("a plan comment of thousands of servers, trimmed, is taken whole by the stand-in", async () => {
+    const at = { file: "labels.yaml", line: 3, col: 5 };
+    const servers = Array.from({ length: 4000 }, (_, i) => ({
+      name: `web-${i}`,
+      id: `server/web-${i}`,
+      action: "change" as const,
+      source: { file: "servers.yaml", line: i + 2, col: 3 },
+      changes: [
+        {
+          kind: "class" as const,
+          name: "certbot",
+          id: "class/certbot",
+          action: "gain" as const,
+          from: [{ kind: "label" as const, name: "web" }],
+          source: at,
+        },
+      ],
+    }));
+    const big: Plan = {
+      kind: "Plan",
+      base: "b".repeat(40),
+      head: SHA,
+      summary: {
+        files: { add: 0, change: 0, remove: 0 },
+        servers: { add: 0, remove: 0, replace: 0, change: servers.length, unchanged: 0 },
+        serversCompared: true,
+        risks: 0,
+        drift: 0,
+        changes: true,
+      },
+      risks: [],
+      outputs: [],
+      servers,
+      drift: [],
+    };
+    const body = planComment(big, {
+      fileUrl: (f, l, r) => `https://github.com/acme/infra/blob/${r}/${f}#L${l}`,
+    });
+    expect(body.length).toBeGreaterThan(60_000);
+    expect((await forge().ensurePlanComment(PR, body)).action).toBe("created");
+    expect(gh.comments(7)[0]!.body).toBe(body);
+  });
+
+  test("a body over GitHub's 65,536 characters is refused (422): rejected, not retried", async () => {
+    const err = await failure(() => forge().ensurePlanComment(PR, plan("x".repeat(70_000))));
+    expect(err.reason).toBe("rejected");
+    expect(err.message).toMatch(
+      /^POST \/repos\/acme\/infra\/issues\/7\/comments failed: 422 Validation Failed/,
+    );
+    expect(gh.count("POST", COMMENTS)).toBe(1);
   });
 
   test("no token: a usage error that names GITHUB_TOKEN; an aborted call rejects with the abort", async () => {

@@ -105,20 +105,28 @@ function choose(layout: CommentLayout, room: number): number[] {
     kept[i] = fitUnits(s, left + base);
     left -= sectionText(s, kept[i]).length - base + 2;
   });
+  // Shares among the sections that have units: an empty one leaves its share to the others.
   const rest = sections.map((s, i) => i).filter((i) => !sections[i]!.keep);
-  let weights = rest.reduce((sum, i) => sum + (sections[i]!.weight ?? 1), 0);
-  for (const i of rest) {
+  const filled = rest.filter((i) => sections[i]!.units.length > 0);
+  let weights = filled.reduce((sum, i) => sum + (sections[i]!.weight ?? 1), 0);
+  for (const i of filled) {
     const s = sections[i]!;
     const weight = s.weight ?? 1;
-    if (!s.units.length) {
-      weights -= weight;
-      continue;
-    }
     const base = s.heading.length + moreLine(s, s.units.length).length + 6;
     const share = Math.floor((Math.max(left, 0) * weight) / weights);
     kept[i] = fitUnits(s, share + base);
     left -= sectionText(s, kept[i]).length - base + 2;
     weights -= weight;
+  }
+  // What a section left of its share goes to the first that can use it.
+  for (const i of filled) {
+    const s = sections[i]!;
+    const now = sectionText(s, kept[i]!).length;
+    const more = fitUnits(s, now + Math.max(left, 0));
+    if (more > kept[i]!) {
+      left -= sectionText(s, more).length - now;
+      kept[i] = more;
+    }
   }
   return kept;
 }

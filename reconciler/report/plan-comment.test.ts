@@ -185,6 +185,18 @@ describe("planComment", () => {
     expect(body).not.toContain("<details>");
   });
 
+  test("against what is applied with nothing recorded: servers not compared, every file added", async () => {
+    const p = plan({ head: await sideOf(HEAD, CHANGED), base: null, applied: null });
+    const body = planComment(p, { fileUrl });
+    expect(body).toContain("Base what is applied → head `aaaaaaaaaaaa`.");
+    expect(body).toContain(
+      "| **Servers** | not compared: the applied state records files only | | | | |",
+    );
+    expect(body).not.toContain("### Servers");
+    expect(body).toContain("### Outputs");
+    expect(planSummaryLine(p)).toMatch(/^aaaaaaaaaaaa: servers not compared; files \d+ to add/);
+  });
+
   test("the previous revision's summary line is kept folded at the bottom", async () => {
     const before = await planOf(CHANGED);
     const previous = planSummaryLine(before);
@@ -232,6 +244,7 @@ describe("planComment: a plan too long for one comment", () => {
     expect(p.summary.servers.change).toBe(N - 2);
     const body = planComment(p, { fileUrl, planUrl: "https://ci.example/run/7" });
     expect(body.length).toBeLessThan(MAX_COMMENT_LENGTH);
+    expect(body.length).toBeGreaterThan(60_000);
     expect(body.split("\n")[0]).toBe(PLAN_COMMENT_MARKER);
     expect(body).toContain("| **Servers** | 0 | 2,998 | 1 | 1 | 0 |");
     expect(body).toContain("**Risks: 2**");
