@@ -1,9 +1,11 @@
 /**
  * One reconcile pass end to end (fetch from a local Git repo, check, plan, apply every output,
- * record in SQLite), as `lab reconcile` runs it. `prepare` commits the generated repo to a Git
- * work tree, untimed. Each run starts from an empty state store and no outputs, then times three
- * passes: cold (everything written), again (nothing changed: nothing written or told), and one
- * file changed (one label's classes, committed). Parts: cold, again, onefile (ms).
+ * record in SQLite), as `lab reconcile` runs it, with the persistent cache in the run's state
+ * directory. `prepare` commits the generated repo to a Git work tree, untimed. Each run starts
+ * from an empty state store, cache and outputs, then times three passes: cold (everything
+ * written), again (nothing changed: nothing written or told), and one file changed (one label's
+ * classes, committed). Parts: cold, again, onefile (ms), and the one-file pass by stage
+ * (onefile.check, .render, .base, .plan, .apply, .record).
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -13,7 +15,10 @@ import { promisify } from "node:util";
 import { outputTargets } from "../adapters/output/outputs.js";
 import { openRevision } from "../adapters/source/revision-source.js";
 import { openStateStore } from "../adapters/state/open-state-store.js";
-import { reconcileOnce } from "../reconciler/reconcile/one-pass.js";
+import { checkRepoCached, renderedSetStore } from "../adapters/cache/cached-check.js";
+import { openDiskCache } from "../adapters/cache/disk-cache.js";
+import { codeId } from "../adapters/output/code-id.js";
+import { reconcileOnce, type PassTimings } from "../reconciler/reconcile/one-pass.js";
 import { COMMIT_ENV } from "./git.js";
 import type { Parts, Stage } from "./stages.js";
 
@@ -27,8 +32,15 @@ interface Input {
 
 let edits = 0;
 
-async function pass(dir: string, stateDir: string): Promise<{ ms: number; result: string }> {
+interface Pass {
+  ms: number;
+  result: string;
+  timings: PassTimings;
+}
+
+async function pass(dir: string, stateDir: string): Promise<Pass> {
   const start = performance.now();
+  const cache = openDiskCache({ dir: join(stateDir, "cache"), codeId: await codeId() });
   const { store } = await openStateStore({ path: join(stateDir, "state.db") });
   const revision = await openRevision(dir, {
     branch: "default",
@@ -45,8 +57,10 @@ async function pass(dir: string, stateDir: string): Promise<{ ms: number; result
       treeAt: revision.treeAt,
       holder: `bench:${process.pid}`,
       trigger: "bench",
+      check: (source, signal) => checkRepoCached(source, dir, cache, signal ? { signal } : {}),
+      renderedSets: renderedSetStore(cache),
     });
-    return { ms: performance.now() - start, result: result.result };
+    return { ms: performance.now() - start, result: result.result, timings: result.timings };
   } finally {
     await revision.close();
     await store.close();
@@ -81,7 +95,10 @@ export const reconcileStage: Stage<Input> = {
         env: COMMIT_ENV,
       });
       const onefile = await pass(dir, stateDir);
-      return { parts: { cold: cold.ms, again: again.ms, onefile: onefile.ms } };
+      const parts: Record<string, number> = { cold: cold.ms, again: again.ms, onefile: onefile.ms };
+      for (const [stage, ms] of Object.entries(onefile.timings) as [string, number][])
+        parts[`onefile.${stage}`] = ms;
+      return { parts };
     } finally {
       await rm(stateDir, { recursive: true, force: true });
     }

@@ -107,13 +107,15 @@ export async function checkRepoAt(
     const repo = nothingLoaded();
     return { root, repo, diagnostics: [problem], consequences: 0, model: null, partial: null };
   }
-  const [{ checkRepo }, { dirSource }, cache] = await Promise.all([
-    import("../reconciler/check-repo.js"),
+  const [{ repoDirSource }, cache] = await Promise.all([
     import("../adapters/fs/dir-source.js"),
     openCache(ctx, cmd),
   ]);
-  const source = dirSource(root);
-  if (!cache) return { root, ...(await checkRepo(source, options)) };
+  const source = repoDirSource(root);
+  if (!cache) {
+    const { checkRepo } = await import("../reconciler/check-repo.js");
+    return { root, ...(await checkRepo(source, options)) };
+  }
   const { checkRepoCached } = await import("../adapters/cache/cached-check.js");
   const { checked } = await checkRepoCached(source, root, cache, options);
   return extend(checked, { root });

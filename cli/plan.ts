@@ -33,7 +33,7 @@ type Loaded =
  */
 export async function loadSide(ctx: CliContext, ref: string, cmd?: Command): Promise<Loaded> {
   const root = resolvePath(ctx.io.cwd ?? process.cwd(), ref);
-  const [{ dirSource }, { contentId }, { existsSync }] = await Promise.all([
+  const [{ repoDirSource }, { contentId }, { existsSync }] = await Promise.all([
     import("../adapters/fs/dir-source.js"),
     import("../reconciler/load/content-id.js"),
     import("node:fs"),
@@ -51,7 +51,7 @@ export async function loadSide(ctx: CliContext, ref: string, cmd?: Command): Pro
       await tree.close();
     }
   }
-  const source = dirSource(root);
+  const source = repoDirSource(root);
   return loadSideFrom(source, await contentId(source), root);
 }
 

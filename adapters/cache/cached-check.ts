@@ -10,9 +10,8 @@ import { deserialize, serialize } from "node:v8";
 import type { Diagnostic } from "../../core/diagnostics.js";
 import type { FileSource } from "../../core/file-source.js";
 import type { LoadedRepo, PuppetIndex, ResolvedModel, UnloadedPart } from "../../core/model.js";
-import { checkRepo, type CheckedRepo, type CheckOptions } from "../../reconciler/check-repo.js";
+import type { CheckedRepo, CheckOptions } from "../../reconciler/check-repo.js";
 import { inputBlobIds, repoIdOf } from "../../reconciler/load/content-id.js";
-import { createLoadCache } from "../../reconciler/load/load-file.js";
 import {
   createSourceMap,
   sourceMapParts,
@@ -153,6 +152,11 @@ export async function checkRepoCached(
   const key = id === null ? null : repoKey(id, root, options);
   const stored = key === null ? null : fromStored(cache.read("repos", key));
   if (stored) return { checked: stored, hit: true, parsed: 0, key };
+  // The pipeline (ajv, the YAML parser, the resolver) is loaded only on a miss: a hit needs none.
+  const [{ checkRepo }, { createLoadCache }] = await Promise.all([
+    import("../../reconciler/check-repo.js"),
+    import("../../reconciler/load/load-file.js"),
+  ]);
   const loadCache = options.cache ?? createLoadCache(cache.files);
   const before = loadCache.stats.parsed;
   const checked = await checkRepo(source, { ...options, cache: loadCache });

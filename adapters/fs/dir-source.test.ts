@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FileListing } from "../../core/file-source.js";
-import { dirSource } from "./dir-source.js";
+import { dirSource, repoDirSource } from "./dir-source.js";
 import { asUnprivileged } from "../../test/unprivileged.js";
 
 let root = "";
@@ -88,6 +88,43 @@ describe("dirSource", () => {
       // The well-known id of the empty blob, so the test does not only compare with itself.
       expect(listing.files.find((f) => f.path === "empty.yaml")?.id).toBe(
         "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391",
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("as a config repo: dot-folders are not walked, only config and Puppet files are read", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "lab-dir-repo-"));
+    try {
+      const files: Record<string, string> = {
+        "lab.yaml": "lab: { name: t }\n",
+        "README.md": "# infra\n",
+        ".sops.yaml": "creation_rules: []\n",
+        ".lab/outputs/enc/nodes/web-1.yaml": "classes: {}\n",
+        ".github/workflows/ci.yml": "on: push\n",
+        "puppet/modules/x/manifests/init.pp": "class x {}\n",
+        "puppet/README.md": "code\n",
+      };
+      for (const [path, text] of Object.entries(files)) {
+        await mkdir(join(dir, path, ".."), { recursive: true });
+        await writeFile(join(dir, path), text);
+      }
+      const listing = sorted(await repoDirSource(dir).list());
+      expect(listing.files).toEqual([
+        { path: ".sops.yaml", size: 19 },
+        { path: "README.md", size: 8 },
+        { path: "lab.yaml", size: 17, id: hashObject(join(dir, "lab.yaml")) },
+        { path: "puppet/README.md", size: 5 },
+        {
+          path: "puppet/modules/x/manifests/init.pp",
+          size: 11,
+          id: hashObject(join(dir, "puppet/modules/x/manifests/init.pp")),
+        },
+      ]);
+      // What the loader reads it still can, listed or not.
+      expect(Buffer.from(await repoDirSource(dir).read(".sops.yaml")).toString()).toBe(
+        "creation_rules: []\n",
       );
     } finally {
       await rm(dir, { recursive: true, force: true });

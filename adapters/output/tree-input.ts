@@ -3,14 +3,14 @@
  * can reuse it: the input id (the repo's content id and lab's code id, see docs/rendering.md),
  * recorded per renderer folder in the tree's manifest.
  */
-import { dirSource } from "../fs/dir-source.js";
+import { repoDirSource } from "../fs/dir-source.js";
 import { contentId } from "../../reconciler/load/content-id.js";
 import { codeId } from "./code-id.js";
 import { sha256, type TreeRecord, type TreeState } from "./tree-state.js";
 
 /** Changes with any file the load reads, and with lab's own code. */
 export async function inputId(root: string, signal?: AbortSignal): Promise<string> {
-  const [repo, code] = await Promise.all([contentId(dirSource(root), signal), codeId()]);
+  const [repo, code] = await Promise.all([contentId(repoDirSource(root), signal), codeId()]);
   return sha256(`${repo}\0${code}`);
 }
 

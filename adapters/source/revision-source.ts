@@ -12,7 +12,7 @@ import type { FileListing, FileSource } from "../../core/file-source.js";
 import type { GitRevision, GitSource } from "../../core/git-source.js";
 import { GitError, shortRef } from "../../core/git-source.js";
 import { contentId } from "../../reconciler/load/content-id.js";
-import { dirSource } from "../fs/dir-source.js";
+import { repoDirSource } from "../fs/dir-source.js";
 import { gitSource } from "../git/registry.js";
 import { defaultCacheDir } from "../git/remote-url.js";
 
@@ -108,7 +108,7 @@ export function subtreeSource(tree: FileSource, prefix: string): FileSource {
 }
 
 async function folderRevision(dir: string): Promise<Revision> {
-  const source = dirSource(dir);
+  const source = repoDirSource(dir);
   const id = await contentId(source);
   return {
     source,
