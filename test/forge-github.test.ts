@@ -233,6 +233,18 @@ describe("GitHub forge against a stand-in for GitHub's API: failures", () => {
     expect(gh.requests.every((r) => r.authorization?.startsWith("token "))).toBe(true);
   });
 
+  test("a server that echoes the token: cut out of the message, the answer not kept", async () => {
+    gh.failNext(1, { kind: "status", status: 500, message: `bad header: token ${TOKEN}` });
+    const err = await failure(() =>
+      forge({ retries: 0 }).setStatus(SHA, "lab/plan", "success", "x"),
+    );
+    expect(err.message).toBe(
+      `POST /repos/acme/infra/statuses/${SHA} failed: 500 bad header: token [REDACTED] (the forge is not answering) after 1 try`,
+    );
+    expect(err.requestId).toBe("C0DE:1");
+    expect(inspect(err, { depth: 10 })).not.toContain(TOKEN);
+  });
+
   test("no answer at all (nothing listens): unavailable after the bounded tries", async () => {
     const closed = await GitHubStandin.start({ token: TOKEN });
     const url = closed.url;

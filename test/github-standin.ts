@@ -58,7 +58,7 @@ export interface StandinRequest {
 }
 
 export type StandinFault = (
-  | { kind: "status"; status: number }
+  | { kind: "status"; status: number; message?: string }
   | { kind: "secondary"; status: 403 | 429; retryAfter: number }
   | { kind: "primary"; status: 403 | 429; resetIn: number }
 ) & {
@@ -199,6 +199,7 @@ export class GitHubStandin {
       res.writeHead(status, {
         "content-type": "application/json; charset=utf-8",
         "x-github-api-version-selected": "2022-11-28",
+        "x-github-request-id": `C0DE:${this.requests.length}`,
         ...headers,
       });
       res.end(JSON.stringify(data));
@@ -231,9 +232,8 @@ export class GitHubStandin {
     send: (s: number, d: unknown, h?: Record<string, string>) => void,
   ): void {
     if (fault.kind === "status") {
-      send(fault.status, {
-        message: fault.status === 502 ? "Server Error" : "Internal Server Error",
-      });
+      const message = fault.status === 502 ? "Server Error" : "Internal Server Error";
+      send(fault.status, { message: fault.message ?? message });
     } else if (fault.kind === "secondary") {
       send(
         fault.status,

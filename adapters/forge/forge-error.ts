@@ -14,6 +14,8 @@ export interface ForgeErrorDetails {
   /** The HTTP status, or 0 when no answer came. */
   status: number;
   tries: number;
+  /** GitHub's id of the request (`x-github-request-id`), for its support. */
+  requestId?: string;
 }
 
 /**
@@ -25,6 +27,7 @@ export class ForgeError extends LabError {
   readonly request: string;
   readonly status: number;
   readonly tries: number;
+  readonly requestId: string | undefined;
   constructor(message: string, details: ForgeErrorDetails, options?: { cause?: unknown }) {
     super("IO", message, options);
     this.name = "ForgeError";
@@ -32,6 +35,7 @@ export class ForgeError extends LabError {
     this.request = details.request;
     this.status = details.status;
     this.tries = details.tries;
+    this.requestId = details.requestId;
   }
 }
 

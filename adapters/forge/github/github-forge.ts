@@ -73,13 +73,15 @@ export function toForgeError(
   err: unknown,
   fallback: string,
   tries: (url: string) => number,
+  redact: (text: string) => string = (text) => text,
 ): unknown {
   if (err instanceof LabError || !err || typeof err !== "object") return err;
   const f = err as RequestFailure;
   if (typeof f.status !== "number" || !f.request) return err;
   const status = f.response ? f.status : 0;
   const headers = f.response?.headers ?? {};
-  const said = saidBy(f);
+  // A server's words are its own: should one echo the token, it is cut out.
+  const said = redact(saidBy(f));
   const rateLimited =
     (status === 403 || status === 429) &&
     (headers["x-ratelimit-remaining"] === "0" ||
@@ -91,7 +93,12 @@ export function toForgeError(
     status,
     tries: Math.max(f.request.url ? tries(f.request.url) : 0, 1),
   };
-  return new ForgeError(forgeErrorMessage(details, said), details, { cause: err });
+  const requestId = headers["x-github-request-id"];
+  const full = requestId === undefined ? details : { ...details, requestId };
+  // The answer is not kept as the cause: its body is the server's and could carry anything.
+  // Without an answer, the cause is the network's error.
+  const cause = f.response ? undefined : { cause: err };
+  return new ForgeError(forgeErrorMessage(details, said), full, cause);
 }
 
 export class GitHubForge implements Forge {
@@ -101,6 +108,7 @@ export class GitHubForge implements Forge {
   readonly #client: GitHubClient;
   readonly #author: string | undefined;
   readonly #perPage: number;
+  readonly #redact: (text: string) => string;
 
   constructor(options: GitHubForgeOptions) {
     const env = options.env ?? process.env;
@@ -112,6 +120,7 @@ export class GitHubForge implements Forge {
     this.repo = options.repo;
     this.#author = options.author;
     this.#perPage = options.perPage ?? 100;
+    this.#redact = (text) => text.split(token).join("[REDACTED]");
     const baseUrl = options.baseUrl ?? (env.LAB_GITHUB_API_URL || DEFAULT_GITHUB_API_URL);
     this.#client = githubClient({ ...options, token, baseUrl });
   }
@@ -126,7 +135,7 @@ export class GitHubForge implements Forge {
     try {
       return await run(signal ? { signal, fetch: counter.fetch } : { fetch: counter.fetch });
     } catch (err) {
-      throw toForgeError(err, what, counter.tries);
+      throw toForgeError(err, what, counter.tries, this.#redact);
     }
   }
 
