@@ -332,6 +332,19 @@ describe("GitHub forge against a stand-in for GitHub's API: failures", () => {
       );
     expect(err).not.toBeInstanceOf(ForgeError);
     expect((err as Error).name).toBe("AbortError");
+    // Aborted during a rate-limit wait: the retry is not sent.
+    gh.requests.length = 0;
+    gh.failNext(1, { kind: "secondary", status: 403, retryAfter: 3 });
+    const during = new AbortController();
+    setTimeout(() => during.abort(), SECOND_MS);
+    const waited = await forge()
+      .upsertPlanComment(PR, plan("x"), during.signal)
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect((waited as Error).name).toBe("AbortError");
+    expect(gh.requests).toHaveLength(1);
   });
 });
 
