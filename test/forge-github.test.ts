@@ -336,8 +336,7 @@ describe("GitHub forge against a stand-in for GitHub's API: failures", () => {
     gh.requests.length = 0;
     gh.failNext(1, { kind: "secondary", status: 403, retryAfter: 3 });
     const during = new AbortController();
-    setTimeout(() => during.abort(), SECOND_MS);
-    const waited = await forge()
+    const waited = await forge({ onWait: () => during.abort() })
       .upsertPlanComment(PR, plan("x"), during.signal)
       .then(
         () => null,
