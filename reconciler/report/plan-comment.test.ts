@@ -168,7 +168,7 @@ describe("planComment", () => {
     );
   });
 
-  test("no file diff and no secret beyond its path goes in the comment", async () => {
+  test("no file diff goes in the comment (the plan has them; the comment names files only)", async () => {
     const p = await planOf(CHANGED);
     const body = planComment(p, { fileUrl });
     const diffs = p.outputs.flatMap((o) => o.files.map((f) => f.diff)).filter((d) => d !== null);
