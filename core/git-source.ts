@@ -109,6 +109,8 @@ export class GitError extends LabError {
   readonly tries: number;
   readonly wanted: string | undefined;
   readonly lastFetched: GitRevision | undefined;
+  /** What went wrong, without the mention of the last fetched revision the message ends with. */
+  readonly failure: string;
   constructor(message: string, details: GitErrorDetails, options?: { cause?: unknown }) {
     const last = details.lastFetched;
     const tail = last
@@ -121,6 +123,7 @@ export class GitError extends LabError {
     this.tries = details.tries ?? 1;
     this.wanted = details.wanted;
     this.lastFetched = last;
+    this.failure = message;
   }
 }
 

@@ -120,24 +120,12 @@ async function folderRevision(dir: string): Promise<Revision> {
   };
 }
 
-/**
- * The failed fetch's message without the tail GitError adds for its last fetched revision
- * (`; using the last fetched revision …`): the warning names the revision itself, and an error
- * that falls back on nothing must not say it does.
- */
-function withoutTail(err: GitError): string {
-  const last = err.lastFetched;
-  if (!last) return err.message;
-  const tail = `; using the last fetched revision ${last.revision.slice(0, 12)} of ${shortRef(last.ref)}`;
-  return err.message.endsWith(tail) ? err.message.slice(0, -tail.length) : err.message;
-}
-
 /** The same failure, without a last fetched revision to mention: the pass does not go on. */
 function notFallingBack(err: GitError): GitError {
   if (!err.lastFetched) return err;
   const details = { reason: err.reason, remote: err.remote, tries: err.tries };
   return new GitError(
-    withoutTail(err),
+    err.failure,
     err.wanted === undefined ? details : { ...details, wanted: err.wanted },
     { cause: err },
   );
@@ -159,7 +147,7 @@ async function fetchOrLast(
     const down = err.reason === "unreachable" && options.lastFetchedWhenDown === true;
     const last = down ? (err.lastFetched ?? git.lastFetched(options.branch)) : undefined;
     if (!last) throw notFallingBack(err);
-    return { fetched: last, stale: { remote: git.remote, reason: withoutTail(err) } };
+    return { fetched: last, stale: { remote: git.remote, reason: err.failure } };
   }
 }
 
