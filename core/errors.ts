@@ -4,7 +4,15 @@
  */
 import { hintFor } from "./suggest.js";
 export type LabErrorCode =
-  "INTERNAL" | "IO" | "NOT_FOUND" | "USAGE" | "TOOL_MISSING" | "INVALID_REPO" | "STATE" | "GIT";
+  | "INTERNAL"
+  | "IO"
+  | "NOT_FOUND"
+  | "USAGE"
+  | "TOOL_MISSING"
+  | "INVALID_REPO"
+  | "STATE"
+  | "GIT"
+  | "FORGE";
 
 export class LabError extends Error {
   readonly code: LabErrorCode;

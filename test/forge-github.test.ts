@@ -175,7 +175,7 @@ describe("GitHub forge against a stand-in for GitHub's API: failures", () => {
   test("persistent 5xx: a clear ForgeError after the bounded tries, naming the request, not the token", async () => {
     gh.failNext(10, { kind: "status", status: 502 });
     const err = await failure(() => forge({ retries: 2 }).ensurePlanComment(PR, plan("x")));
-    expect(err.code).toBe("IO");
+    expect(err.code).toBe("FORGE");
     expect(err.reason).toBe("unavailable");
     expect(err.message).toBe(
       "GET /repos/acme/infra/issues/7/comments failed: 502 Server Error (the forge is not answering) after 3 tries",

@@ -19,8 +19,8 @@ export interface ForgeErrorDetails {
 }
 
 /**
- * A forge that refuses or does not answer (code "IO": the forge is infrastructure lab talks to;
- * match on `reason`, never on the message).
+ * A forge that refuses or does not answer (code "FORGE"; match on `reason`, never on the
+ * message).
  */
 export class ForgeError extends LabError {
   readonly reason: ForgeErrorReason;
@@ -29,7 +29,7 @@ export class ForgeError extends LabError {
   readonly tries: number;
   readonly requestId: string | undefined;
   constructor(message: string, details: ForgeErrorDetails, options?: { cause?: unknown }) {
-    super("IO", message, options);
+    super("FORGE", message, options);
     this.name = "ForgeError";
     this.reason = details.reason;
     this.request = details.request;
