@@ -14,10 +14,31 @@ export interface PullRequestRef {
 
 export type CommitState = "pending" | "success" | "failure" | "error";
 
+/** What the caller knows of the plan comment from a previous run, to skip reading it again. */
+export interface KnownComment {
+  /** `commentHash` of the body last written. */
+  hash: string;
+  id?: number;
+}
+
+export interface PlanCommentResult {
+  action: "created" | "updated" | "unchanged";
+  id: number | undefined;
+  hash: string;
+}
+
 export interface Forge {
   readonly name: string;
-  /** Creates the pull request's plan comment, or edits the one lab wrote before. */
-  upsertPlanComment(pr: PullRequestRef, body: string, signal?: AbortSignal): Promise<void>;
+  /**
+   * Creates the pull request's plan comment, or edits the one lab wrote before — only when its
+   * body changed; with `known` (the hash and id written last time), an unchanged body costs no
+   * request at all.
+   */
+  ensurePlanComment(
+    pr: PullRequestRef,
+    body: string,
+    options?: { known?: KnownComment; signal?: AbortSignal },
+  ): Promise<PlanCommentResult>;
   /** Sets a commit status such as `lab/plan` or `lab/apply`. */
   setStatus(
     sha: string,

@@ -369,7 +369,7 @@ describe("GitHub forge against a stand-in for GitHub's API: statuses and the reg
       writeIntervalMs: 0,
     });
     expect(f.name).toBe("github");
-    await f.upsertPlanComment(PR, plan("registry"));
+    expect((await f.ensurePlanComment(PR, plan("registry"))).action).toBe("created");
     expect(gh.comments(7).map((c) => c.body)).toEqual([plan("registry")]);
     expect(FORGES.get("memory")!()).toBeInstanceOf(MemoryForge);
   });

@@ -4,7 +4,13 @@
  * when its body changed, descriptions cut to 140 characters. For tests and dry runs; registered
  * in FORGES as "memory".
  */
-import type { CommitState, Forge, PullRequestRef } from "../../core/forge.js";
+import type {
+  CommitState,
+  Forge,
+  KnownComment,
+  PlanCommentResult,
+  PullRequestRef,
+} from "../../core/forge.js";
 import { FORGES } from "../../core/forge.js";
 import { commentHash, PLAN_COMMENT_MARKER } from "../../reconciler/report/plan-comment.js";
 import { statusDescription } from "./status.js";
@@ -47,19 +53,34 @@ export class MemoryForge implements Forge {
     return mine.at(-1);
   }
 
-  upsertPlanComment(pr: PullRequestRef, text: string, signal?: AbortSignal): Promise<void> {
-    signal?.throwIfAborted();
+  ensurePlanComment(
+    pr: PullRequestRef,
+    text: string,
+    options: { known?: KnownComment; signal?: AbortSignal } = {},
+  ): Promise<PlanCommentResult> {
+    options.signal?.throwIfAborted();
     const body = text.startsWith(PLAN_COMMENT_MARKER) ? text : `${PLAN_COMMENT_MARKER}\n${text}`;
+    const hash = commentHash(body);
+    if (options.known?.hash === hash) {
+      return Promise.resolve({ action: "unchanged", id: options.known.id, hash });
+    }
     const existing = this.planComment(pr.number);
     if (!existing) {
-      this.addComment(pr.number, body);
+      const made = this.addComment(pr.number, body);
       this.writes += 1;
-    } else if (commentHash(existing.body) !== commentHash(body)) {
-      existing.body = body;
-      existing.edits += 1;
-      this.writes += 1;
+      return Promise.resolve({ action: "created", id: made.id, hash });
     }
-    return Promise.resolve();
+    if (commentHash(existing.body) === hash) {
+      return Promise.resolve({ action: "unchanged", id: existing.id, hash });
+    }
+    existing.body = body;
+    existing.edits += 1;
+    this.writes += 1;
+    return Promise.resolve({ action: "updated", id: existing.id, hash });
+  }
+
+  async upsertPlanComment(pr: PullRequestRef, text: string, signal?: AbortSignal): Promise<void> {
+    await this.ensurePlanComment(pr, text, signal ? { signal } : {});
   }
 
   setStatus(

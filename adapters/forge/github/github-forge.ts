@@ -5,7 +5,13 @@
  * LAB_GITHUB_API_URL (GitHub Enterprise or any server that speaks the same REST API).
  */
 import { LabError } from "../../../core/errors.js";
-import type { CommitState, Forge, PullRequestRef } from "../../../core/forge.js";
+import type {
+  CommitState,
+  Forge,
+  KnownComment,
+  PlanCommentResult,
+  PullRequestRef,
+} from "../../../core/forge.js";
 import { FORGES } from "../../../core/forge.js";
 import { commentHash, PLAN_COMMENT_MARKER } from "../../../reconciler/report/plan-comment.js";
 import { ForgeError, forgeErrorMessage, reasonOf } from "../forge-error.js";
@@ -26,18 +32,7 @@ export interface GitHubForgeOptions extends Partial<GitHubClientOptions> {
   env?: NodeJS.ProcessEnv;
 }
 
-/** What the caller knows of the comment from a previous run, to skip reading it again. */
-export interface KnownComment {
-  /** `commentHash` of the body last written. */
-  hash: string;
-  id?: number;
-}
-
-export interface PlanCommentResult {
-  action: "created" | "updated" | "unchanged";
-  id: number | undefined;
-  hash: string;
-}
+export type { KnownComment, PlanCommentResult } from "../../../core/forge.js";
 
 type ListComments = GitHubClient["rest"]["issues"]["listComments"];
 
