@@ -23,6 +23,11 @@ export interface GitRevision {
 export interface PullHead extends GitRevision {
   /** The pull request's number: 7 for `refs/pull/7/head`. */
   number: number;
+  /**
+   * The commit of `refs/pull/N/merge` when the remote publishes one (GitHub does): the head merged
+   * onto the base as the forge last computed it. It may be stale; `merge()` checks its parents.
+   */
+  merge?: string;
 }
 
 /** What the local copy holds: the default branch and the pull-request heads, by number. */
@@ -33,8 +38,20 @@ export interface GitRefs {
 
 /** A commit's tree as a FileSource: `list()` gives sizes and blob ids, `read()` the bytes. */
 export interface GitTree extends FileSource {
+  /**
+   * What the tree is: a commit id, or `merge:<base>..<head>` (see `mergeRevision`) for a merge
+   * computed in the local copy, which has no commit of its own.
+   */
   readonly revision: string;
 }
+
+/**
+ * A pull request as it would land: `head` merged onto `base` (both commit ids). Clean: the merged
+ * tree. Not clean: the paths that conflict, sorted.
+ */
+export type MergeResult =
+  | { clean: true; tree: GitTree; base: string; head: string }
+  | { clean: false; conflicts: string[]; base: string; head: string };
 
 export interface GitSource {
   readonly kind: GitSourceKind;
@@ -53,6 +70,14 @@ export interface GitSource {
   refs(signal?: AbortSignal): Promise<GitRefs>;
   /** The tree of a fetched commit (no network, no checkout); works while the remote is down. */
   tree(revision: string, signal?: AbortSignal): Promise<GitTree>;
+  /**
+   * `head` merged onto `base` (refs or commit ids, both fetched), without a work tree and without
+   * network. A fetched `refs/pull/N/merge` whose parents are exactly `base` and `head` is used as
+   * it is (its tree's revision is that commit); otherwise the merge is computed in the local copy
+   * (revision `merge:<base>..<head>`). A head already in the base gives the base's tree, a base
+   * already in the head the head's. Rejects with a GitError "unsupported" where it cannot merge.
+   */
+  merge(base: string, head: string, signal?: AbortSignal): Promise<MergeResult>;
   /**
    * What the last successful fetch of `ref` (default: the default branch) returned, if any; it
    * stays after a failed fetch, which also looks it up in a local copy left by an earlier run.
@@ -141,6 +166,55 @@ export function gitBlobId(bytes: Uint8Array): string {
 export function pullNumber(ref: string): number | undefined {
   const m = /^refs\/pull\/([1-9][0-9]{0,9})\/head$/.exec(ref);
   return m ? Number(m[1]) : undefined;
+}
+
+/** The pull request number of `refs/pull/N/merge` (the forge's merge commit), else undefined. */
+export function pullMergeNumber(ref: string): number | undefined {
+  const m = /^refs\/pull\/([1-9][0-9]{0,9})\/merge$/.exec(ref);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** The revision of a merge computed in the local copy: `merge:<base>..<head>`. */
+export function mergeRevision(base: string, head: string): string {
+  return `merge:${base}..${head}`;
+}
+
+/**
+ * The pull heads of `refs/pull/N/head` refs, each with its `refs/pull/N/merge` commit when there
+ * is one, sorted by number. `refs` is every `refs/pull/...` ref as [name, commit id].
+ */
+export function pullHeads(refs: Iterable<readonly [string, string]>): PullHead[] {
+  const merges = new Map<number, string>();
+  const heads: PullHead[] = [];
+  for (const [ref, revision] of refs) {
+    const merge = pullMergeNumber(ref);
+    if (merge !== undefined) merges.set(merge, revision);
+    const number = pullNumber(ref);
+    if (number !== undefined) heads.push({ ref, revision, number });
+  }
+  for (const head of heads) {
+    const merge = merges.get(head.number);
+    if (merge !== undefined) head.merge = merge;
+  }
+  return sortedPulls(heads);
+}
+
+/**
+ * The forge's merge commit of the pull request whose head is `head`, when it is current: its
+ * parents are exactly `base` then `head`. `parents` reads a commit's parents.
+ */
+export async function freshPullMerge(
+  pulls: readonly PullHead[],
+  base: string,
+  head: string,
+  parents: (commit: string) => Promise<string[]>,
+): Promise<string | undefined> {
+  for (const pull of pulls) {
+    if (pull.revision !== head || pull.merge === undefined) continue;
+    const found = await parents(pull.merge);
+    if (found.length === 2 && found[0] === base && found[1] === head) return pull.merge;
+  }
+  return undefined;
 }
 
 const REF_PART = /^(?![.-])(?!.*\.\.)(?!.*\.lock$)[A-Za-z0-9._+-]+$/;

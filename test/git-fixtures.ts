@@ -19,6 +19,11 @@ export interface GitFixture {
   commit(files: Readonly<Record<string, FixtureFile>>, branch?: string): Promise<string>;
   /** Commits `files` on top of main and pushes it as `refs/pull/<n>/head`. */
   pushPull(n: number, files: Readonly<Record<string, FixtureFile>>): Promise<string>;
+  /**
+   * Pushes a merge commit of main and `refs/pull/<n>/head` holding `files` as
+   * `refs/pull/<n>/merge`, as a forge publishes it.
+   */
+  pushMerge(n: number, files: Readonly<Record<string, FixtureFile>>): Promise<string>;
   /** Deletes a ref in the remote. */
   deleteRef(ref: string): void;
   remove(): Promise<void>;
@@ -85,11 +90,24 @@ export async function makeGitFixture(): Promise<GitFixture> {
     git(work, "push", "-q", "--force", bare, `HEAD:${target}`);
     return sha;
   }
+  async function pushMerge(n: number, files: Readonly<Record<string, FixtureFile>>) {
+    git(work, "checkout", "-q", "-B", `merge-${n}`, "main");
+    await writeTree(work, files);
+    const tree = git(work, "write-tree");
+    const parents = ["refs/heads/main", `refs/pull/${n}/head`].map((r) =>
+      git(bare, "rev-parse", r),
+    );
+    const sha = git(work, "commit-tree", tree, "-p", parents[0]!, "-p", parents[1]!, "-m", "merge");
+    git(work, "checkout", "-q", "-f", "main");
+    git(work, "push", "-q", "--force", bare, `${sha}:refs/pull/${n}/merge`);
+    return sha;
+  }
   return {
     root,
     bare,
     commit: (files, branch = "main") => commitOn(branch, files, `refs/heads/${branch}`),
     pushPull: (n, files) => commitOn(`pull-${n}`, files, `refs/pull/${n}/head`),
+    pushMerge,
     deleteRef: (ref) => void git(bare, "update-ref", "-d", ref),
     remove: () => rm(root, { recursive: true, force: true }),
   };

@@ -19,6 +19,17 @@ import { startGitHttpServer } from "./git-http-server.js";
 
 export type Transport = "path" | "file-url" | "http" | "memory";
 
+/** Every implementation over every transport it reads: the cases of the contract suites. */
+export const GIT_CASES: ReadonlyArray<readonly [GitSourceKind, Transport]> = [
+  ["native", "path"],
+  ["native", "file-url"],
+  ["native", "http"],
+  ["isomorphic", "path"],
+  ["isomorphic", "file-url"],
+  ["isomorphic", "http"],
+  ["memory", "memory"],
+];
+
 /** The token the HTTP server asks for. */
 export const TEST_TOKEN = "lab-test-token-7f3a";
 
@@ -28,6 +39,8 @@ export interface RemoteHarness {
   readonly display: string;
   commit(files: Readonly<Record<string, FixtureFile>>, branch?: string): Promise<string>;
   pushPull(n: number, files: Readonly<Record<string, FixtureFile>>): Promise<string>;
+  /** A merge commit of main and pull `n`'s head holding `files`, as `refs/pull/<n>/merge`. */
+  pushMerge(n: number, files: Readonly<Record<string, FixtureFile>>): Promise<string>;
   deleteRef(ref: string): void;
   /** A new source over the remote, with its own cache folder unless `cache` is given. */
   open(kind: GitSourceKind, options?: GitSourceChoice): Promise<GitSource>;
@@ -78,6 +91,7 @@ async function gitHarness(transport: Exclude<Transport, "memory">): Promise<Remo
     display: transport === "file-url" ? fixture.bare : url,
     commit: (files, branch) => fixture.commit(files, branch),
     pushPull: (n, files) => fixture.pushPull(n, files),
+    pushMerge: (n, files) => fixture.pushMerge(n, files),
     deleteRef: (ref) => fixture.deleteRef(ref),
     get server() {
       return server;
@@ -116,11 +130,20 @@ async function gitHarness(transport: Exclude<Transport, "memory">): Promise<Remo
 }
 
 function memoryHarness(remote: MemoryRemote): RemoteHarness {
+  const main = (): string => remote.refs.get(`refs/heads/${remote.defaultBranch}`)!;
   return {
     url: remote.url,
     display: remote.url,
     commit: (files, branch = "main") => Promise.resolve(commitTo(remote, branch, files)),
-    pushPull: (n, files) => Promise.resolve(commitTo(remote, `refs/pull/${n}/head`, files)),
+    pushPull: (n, files) =>
+      Promise.resolve(commitTo(remote, `refs/pull/${n}/head`, files, [main()])),
+    pushMerge: (n, files) =>
+      Promise.resolve(
+        commitTo(remote, `refs/pull/${n}/merge`, files, [
+          main(),
+          remote.refs.get(`refs/pull/${n}/head`)!,
+        ]),
+      ),
     deleteRef: (ref) => void remote.refs.delete(ref),
     server: undefined,
     lastCache: undefined,

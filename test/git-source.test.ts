@@ -10,21 +10,13 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dirSource } from "../adapters/fs/dir-source.js";
 import type { FileListing } from "../core/file-source.js";
-import type { GitSource, GitSourceKind } from "../core/git-source.js";
+import type { GitSource } from "../core/git-source.js";
 import { GitError } from "../core/git-source.js";
 import { hashObject } from "./git-fixtures.js";
-import type { RemoteHarness, Transport } from "./git-harness.js";
-import { makeRemote } from "./git-harness.js";
+import type { RemoteHarness } from "./git-harness.js";
+import { GIT_CASES, makeRemote } from "./git-harness.js";
 
-const CASES: ReadonlyArray<readonly [GitSourceKind, Transport]> = [
-  ["native", "path"],
-  ["native", "file-url"],
-  ["native", "http"],
-  ["isomorphic", "path"],
-  ["isomorphic", "file-url"],
-  ["isomorphic", "http"],
-  ["memory", "memory"],
-];
+const CASES = GIT_CASES;
 
 const BINARY = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 31 + (i >> 8)) % 256);
 

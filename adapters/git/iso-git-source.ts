@@ -16,10 +16,21 @@ import type {
   GitSource,
   GitSourceOptions,
   GitTree,
+  MergeResult,
 } from "../../core/git-source.js";
-import { GitError, fullRef, isCommitId, pullNumber, sortedPulls } from "../../core/git-source.js";
+import {
+  GitError,
+  freshPullMerge,
+  fullRef,
+  isCommitId,
+  mergeRevision,
+  pullHeads,
+  pullMergeNumber,
+  pullNumber,
+} from "../../core/git-source.js";
 import { classifyIso, retryable } from "./classify.js";
 import { gitTree } from "./git-tree.js";
+import { isoMergeTree } from "./iso-merge.js";
 import { isoTreeEntries } from "./iso-tree.js";
 import { missingRevision } from "./remote-error.js";
 import type { Remote } from "./remote-url.js";
@@ -156,7 +167,8 @@ export function isoGitSource(url: string, options: GitSourceOptions = {}): GitSo
         });
       }
       for (const [name, oid] of [...found.refs].sort()) {
-        if (name === main || name === full || pullNumber(name) !== undefined) {
+        const pull = pullNumber(name) ?? pullMergeNumber(name);
+        if (name === main || name === full || pull !== undefined) {
           await mirrorRef(dir, name, oid, signal);
         }
       }
@@ -232,33 +244,76 @@ export function isoGitSource(url: string, options: GitSourceOptions = {}): GitSo
     }
   }
 
+  /** Every `refs/pull/...` ref of the local copy (or the local remote), as [name, commit id]. */
+  async function pullRefs(dir: string): Promise<Array<[string, string]>> {
+    const found: Array<[string, string]> = [];
+    for (const name of await git.listRefs({ fs, gitdir: dir, filepath: "refs/pull" })) {
+      const ref = `refs/pull/${name}`;
+      if (pullNumber(ref) === undefined && pullMergeNumber(ref) === undefined) continue;
+      found.push([ref, await git.resolveRef({ fs, gitdir: dir, ref })]);
+    }
+    return found;
+  }
+
   async function refs(signal?: AbortSignal): Promise<GitRefs> {
     const head = await resolve("default", signal);
     const dir = await gitdir();
     const main = await headTarget(dir);
-    const pulls = [];
-    for (const name of await git.listRefs({ fs, gitdir: dir, filepath: "refs/pull" })) {
-      const ref = `refs/pull/${name}`;
-      const number = pullNumber(ref);
-      if (number === undefined) continue;
-      pulls.push({ ref, number, revision: await git.resolveRef({ fs, gitdir: dir, ref }) });
-    }
-    return { defaultBranch: { ref: main, revision: head }, pulls: sortedPulls(pulls) };
+    return { defaultBranch: { ref: main, revision: head }, pulls: pullHeads(await pullRefs(dir)) };
   }
 
-  async function tree(revision: string, signal?: AbortSignal): Promise<GitTree> {
-    const commit = await resolve(revision, signal);
-    const dir = await gitdir();
+  /** The tree whose root tree id is `root`, named `revision`. */
+  function treeOf(dir: string, root: string, revision: string): GitTree {
     return gitTree({
-      revision: commit,
-      description: `git:${remote.display}@${commit.slice(0, 12)}`,
-      entries: (s) => isoTreeEntries(dir, commit, cache, s),
+      revision,
+      description: `git:${remote.display}@${revision.startsWith("merge:") ? revision : revision.slice(0, 12)}`,
+      entries: (s) => isoTreeEntries(dir, root, cache, s),
       blob: async (oid, s) => {
         s?.throwIfAborted();
         const found = await git.readBlob({ fs, gitdir: dir, oid, cache }).catch(() => undefined);
         return found?.blob;
       },
     });
+  }
+
+  async function commitOf(dir: string, oid: string): Promise<git.CommitObject> {
+    return (await git.readCommit({ fs, gitdir: dir, oid, cache })).commit;
+  }
+
+  async function tree(revision: string, signal?: AbortSignal): Promise<GitTree> {
+    const commit = await resolve(revision, signal);
+    const dir = await gitdir();
+    return treeOf(dir, (await commitOf(dir, commit)).tree, commit);
+  }
+
+  async function merge(base: string, head: string, signal?: AbortSignal): Promise<MergeResult> {
+    const b = await resolve(base, signal);
+    const h = await resolve(head, signal);
+    const dir = await gitdir();
+    const pulls = pullHeads(await pullRefs(dir));
+    const forge = await freshPullMerge(pulls, b, h, async (c) => (await commitOf(dir, c)).parent);
+    if (forge) {
+      return {
+        clean: true,
+        tree: treeOf(dir, (await commitOf(dir, forge)).tree, forge),
+        base: b,
+        head: h,
+      };
+    }
+    if (local) {
+      // isomorphic-git merges by writing objects into the repository it merges in.
+      throw new GitError(
+        `cannot merge ${h.slice(0, 12)} onto ${b.slice(0, 12)}: isomorphic-git would write into ` +
+          `the local remote ${remote.display}, which is read in place; install git, or use an http(s) remote`,
+        { reason: "unsupported", remote: remote.display },
+      );
+    }
+    signal?.throwIfAborted();
+    const root = await once(() => isoMergeTree(dir, b, h, cache, remote.display));
+    if (typeof root !== "string") {
+      return { clean: false, conflicts: [...new Set(root.conflicts)].sort(), base: b, head: h };
+    }
+    return { clean: true, tree: treeOf(dir, root, mergeRevision(b, h)), base: b, head: h };
   }
 
   return {
@@ -268,6 +323,7 @@ export function isoGitSource(url: string, options: GitSourceOptions = {}): GitSo
     resolve,
     refs,
     tree,
+    merge,
     lastFetched: (ref = "default") =>
       defaultBranch ? last.get(fullRef(ref, defaultBranch)) : undefined,
     close: () => Promise.resolve(),

@@ -8,18 +8,17 @@ import { isListedFile } from "./git-tree.js";
 const CONCURRENCY = 16;
 
 /**
- * Every entry under the commit's tree. isomorphic-git has no `ls-tree -l`: a blob's size is
- * known by reading it, so the files a listing keeps are read here once.
+ * Every entry under a tree (`root`: the root tree's id). isomorphic-git has no `ls-tree -l`: a
+ * blob's size is known by reading it, so the files a listing keeps are read here once.
  */
 export async function isoTreeEntries(
   gitdir: string,
-  commit: string,
+  root: string,
   cache: object,
   signal?: AbortSignal,
 ): Promise<TreeEntry[]> {
-  const { commit: c } = await git.readCommit({ fs, gitdir, oid: commit, cache });
   const entries: TreeEntry[] = [];
-  const pending: Array<{ oid: string; prefix: string }> = [{ oid: c.tree, prefix: "" }];
+  const pending: Array<{ oid: string; prefix: string }> = [{ oid: root, prefix: "" }];
   while (pending.length > 0) {
     signal?.throwIfAborted();
     const { oid, prefix } = pending.pop()!;

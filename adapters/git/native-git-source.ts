@@ -11,13 +11,22 @@ import type {
   GitSource,
   GitSourceOptions,
   GitTree,
+  MergeResult,
 } from "../../core/git-source.js";
-import { fullRef, isCommitId, pullNumber, sortedPulls } from "../../core/git-source.js";
+import {
+  GitError,
+  freshPullMerge,
+  fullRef,
+  isCommitId,
+  mergeRevision,
+  pullHeads,
+  pullNumber,
+} from "../../core/git-source.js";
 import { classifyNative, retryable } from "./classify.js";
 import type { TreeEntry } from "./git-tree.js";
 import { gitTree } from "./git-tree.js";
 import { catFile } from "./native-cat-file.js";
-import { runGit } from "./native-run.js";
+import { GitCommandError, runGit, runGitStatus } from "./native-run.js";
 import { missingRevision } from "./remote-error.js";
 import type { Remote } from "./remote-url.js";
 import { defaultCacheDir, parseRemote } from "./remote-url.js";
@@ -101,7 +110,11 @@ export function nativeGitSource(url: string, options: GitSourceOptions = {}): Gi
     defaultBranch ??= await discoverDefault(signal);
     const main = `refs/heads/${defaultBranch}`;
     const full = fullRef(ref, defaultBranch);
-    const specs = [`+${main}:${main}`, "+refs/pull/*/head:refs/pull/*/head"];
+    const specs = [
+      `+${main}:${main}`,
+      "+refs/pull/*/head:refs/pull/*/head",
+      "+refs/pull/*/merge:refs/pull/*/merge",
+    ];
     if (full !== main && pullNumber(full) === undefined) specs.push(`+${full}:${full}`);
     await git(["fetch", "--quiet", "--prune", "--no-tags", "--", remote.target, ...specs], signal);
     await git(["symbolic-ref", "HEAD", main], signal);
@@ -158,32 +171,72 @@ export function nativeGitSource(url: string, options: GitSourceOptions = {}): Gi
     return sha;
   }
 
-  async function refs(signal?: AbortSignal): Promise<GitRefs> {
-    const head = await resolve("default", signal);
-    const main = await text(["symbolic-ref", "HEAD"], signal);
+  /** Every `refs/pull/...` ref of the local copy, as [name, commit id]. */
+  async function pullRefs(signal?: AbortSignal): Promise<Array<[string, string]>> {
     const out = await text(
       ["for-each-ref", "--format=%(objectname) %(refname)", "refs/pull/"],
       signal,
     );
-    const pulls = out
+    return out
       .split("\n")
-      .map((line) => line.split(" "))
-      .flatMap(([revision = "", ref = ""]) => {
-        const number = pullNumber(ref);
-        return number === undefined ? [] : [{ ref, revision, number }];
+      .filter((line) => line !== "")
+      .map((line): [string, string] => {
+        const [revision = "", ref = ""] = line.split(" ");
+        return [ref, revision];
       });
-    return { defaultBranch: { ref: main, revision: head }, pulls: sortedPulls(pulls) };
+  }
+
+  async function refs(signal?: AbortSignal): Promise<GitRefs> {
+    const head = await resolve("default", signal);
+    const main = await text(["symbolic-ref", "HEAD"], signal);
+    const pulls = pullHeads(await pullRefs(signal));
+    return { defaultBranch: { ref: main, revision: head }, pulls };
+  }
+
+  /** The tree of `object` (a commit or a tree id), named `revision`. */
+  function treeOf(object: string, revision: string): GitTree {
+    return gitTree({
+      revision,
+      description: `git:${remote.display}@${revision.startsWith("merge:") ? revision : revision.slice(0, 12)}`,
+      entries: async (s) =>
+        parseLsTree(await git(["ls-tree", "-r", "-l", "-z", "--full-tree", object], s)),
+      blob: (id, s) => blobs.read(id, s),
+    });
   }
 
   async function tree(revision: string, signal?: AbortSignal): Promise<GitTree> {
     const commit = await resolve(revision, signal);
-    return gitTree({
-      revision: commit,
-      description: `git:${remote.display}@${commit.slice(0, 12)}`,
-      entries: async (s) =>
-        parseLsTree(await git(["ls-tree", "-r", "-l", "-z", "--full-tree", commit], s)),
-      blob: (id, s) => blobs.read(id, s),
+    return treeOf(commit, commit);
+  }
+
+  async function parents(commit: string, signal?: AbortSignal): Promise<string[]> {
+    const out = await text(["show", "-s", "--format=%P", commit], signal);
+    return out.split(" ").filter((p) => p !== "");
+  }
+
+  async function merge(base: string, head: string, signal?: AbortSignal): Promise<MergeResult> {
+    const b = await resolve(base, signal);
+    const h = await resolve(head, signal);
+    const pulls = pullHeads(await pullRefs(signal));
+    const forge = await freshPullMerge(pulls, b, h, (c) => parents(c, signal));
+    if (forge) return { clean: true, tree: treeOf(forge, forge), base: b, head: h };
+    const args = ["merge-tree", "--write-tree", "--name-only", "-z", b, h];
+    const run = await runGitStatus(args, [0, 1], { gitDir, env, signal }).catch((e: unknown) => {
+      if (!(e instanceof GitCommandError)) throw e;
+      throw new GitError(
+        `cannot merge ${h.slice(0, 12)} onto ${b.slice(0, 12)} in the local copy of ${remote.display}: ${e.message}`,
+        { reason: "failed", remote: remote.display },
+        { cause: e },
+      );
     });
+    // `<tree>\0` then, on a conflict, each conflicting path and `\0`, an empty entry, messages.
+    const [treeId = "", ...rest] = run.stdout.toString("utf8").split("\0");
+    if (run.exitCode === 0) {
+      return { clean: true, tree: treeOf(treeId, mergeRevision(b, h)), base: b, head: h };
+    }
+    const end = rest.indexOf("");
+    const conflicts = [...new Set(rest.slice(0, end < 0 ? rest.length : end))].sort();
+    return { clean: false, conflicts, base: b, head: h };
   }
 
   return {
@@ -193,6 +246,7 @@ export function nativeGitSource(url: string, options: GitSourceOptions = {}): Gi
     resolve,
     refs,
     tree,
+    merge,
     lastFetched: (ref = "default") =>
       defaultBranch ? last.get(fullRef(ref, defaultBranch)) : undefined,
     close: () => blobs.close(),

@@ -40,7 +40,22 @@ export function gitEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.Pro
 }
 
 /** Runs `git args…`; resolves with stdout, rejects with GitCommandError or the abort reason. */
-export function runGit(args: readonly string[], options: GitRunOptions = {}): Promise<Buffer> {
+export async function runGit(
+  args: readonly string[],
+  options: GitRunOptions = {},
+): Promise<Buffer> {
+  return (await runGitStatus(args, [0], options)).stdout;
+}
+
+/**
+ * Runs `git args…` where more than one exit code is an answer (`git merge-tree` exits 1 on a
+ * conflict); resolves with the code and stdout when the code is one of `codes`.
+ */
+export function runGitStatus(
+  args: readonly string[],
+  codes: readonly number[],
+  options: GitRunOptions = {},
+): Promise<{ exitCode: number; stdout: Buffer }> {
   const { signal } = options;
   if (signal?.aborted) return Promise.reject(signal.reason as Error);
   const full = options.gitDir ? [`--git-dir=${options.gitDir}`, ...args] : [...args];
@@ -62,7 +77,8 @@ export function runGit(args: readonly string[], options: GitRunOptions = {}): Pr
     });
     child.on("close", (code) => {
       if (signal?.aborted) reject(signal.reason as Error);
-      else if (code === 0) resolve(Buffer.concat(out));
+      else if (code !== null && codes.includes(code))
+        resolve({ exitCode: code, stdout: Buffer.concat(out) });
       else reject(new GitCommandError(args, code, Buffer.concat(err).toString("utf8")));
     });
   });
