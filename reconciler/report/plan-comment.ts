@@ -34,6 +34,11 @@ export interface PlanCommentOptions {
   previousSummary?: string;
   /** At most this many characters (default: one under GitHub's limit of 65,536). */
   maxLength?: number;
+  /**
+   * Lines said apart under the summary, always kept (the base not applied yet, drift):
+   * Markdown, written by the caller.
+   */
+  notes?: readonly string[];
 }
 
 /** sha256 of the body's UTF-8 bytes, hex: an unchanged comment is not edited. */
@@ -96,6 +101,11 @@ function sections(plan: Plan, fileUrl: FileUrl): CommentSection[] {
   ];
 }
 
+/** A note as a quoted paragraph of its own. */
+function quoteNote(note: string): string {
+  return `\n> ${note.replace(/\n/g, "\n> ")}`;
+}
+
 /**
  * The comment for a plan: marker, summary, risks, then each server that changes, each output
  * and each drifted stack folded; trimmed in the middle when it would pass GitHub's limit.
@@ -103,7 +113,9 @@ function sections(plan: Plan, fileUrl: FileUrl): CommentSection[] {
 export function planComment(plan: Plan, options: PlanCommentOptions): string {
   const whole = wholePlanText(planCommand(plan), options.planUrl);
   return fitComment({
-    head: `${PLAN_COMMENT_MARKER}\n${summaryPart(plan)}`,
+    head: [PLAN_COMMENT_MARKER, summaryPart(plan), ...(options.notes ?? []).map(quoteNote)].join(
+      "\n",
+    ),
     sections: sections(plan, options.fileUrl),
     tail: options.previousSummary === undefined ? [] : [previousPart(options.previousSummary)],
     note: (omissions) => trimNote(omissions, whole),
