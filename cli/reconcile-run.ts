@@ -9,6 +9,7 @@ import type { DiskCache } from "../adapters/cache/disk-cache.js";
 import type { StateStore } from "../core/state-store.js";
 import { outputTargets, pulumiBackend } from "../adapters/output/outputs.js";
 import { readCheckpoints } from "../adapters/pulumi/checkpoint.js";
+import { desiredResources } from "../adapters/pulumi/desired-resources.js";
 import { openStateStore } from "../adapters/state/open-state-store.js";
 import { defaultStatePath } from "../adapters/state/sqlite-files.js";
 import {
@@ -107,6 +108,7 @@ export function passOver(
     store,
     outputs: (settings) => outputTargets(settings, revision.base),
     observe: (settings) => readCheckpoints(pulumiBackend(revision.base, settings.outputs)),
+    desired: (artifacts) => desiredResources(artifacts),
     treeAt: revision.treeAt,
     appliedText,
     holder,

@@ -3,6 +3,7 @@ import type { TargetResult } from "../reconciler/apply/apply-outputs.js";
 import type { PassResult } from "../reconciler/reconcile/one-pass.js";
 import type { Plan } from "../reconciler/plan/plan-types.js";
 import type { Style } from "./printers/color.js";
+import { resourceLine } from "./printers/plan-table.js";
 
 function short(revision: string | null): string {
   if (!revision) return "no revision";
@@ -17,6 +18,10 @@ function planLine(plan: Plan): string {
   const parts = [`files +${f.add} ~${f.change} -${f.remove}`];
   if (plan.summary.serversCompared) {
     parts.push(`servers +${s.add} ~${s.change} -${s.remove} ±${s.replace}`);
+  }
+  const held = plan.summary.resources;
+  if (held && held.create + held.update + held.delete) {
+    parts.push(`resources +${held.create} ~${held.update} -${held.delete}`);
   }
   if (plan.summary.risks)
     parts.push(`${plan.summary.risks} risk${plan.summary.risks === 1 ? "" : "s"}`);
@@ -57,6 +62,9 @@ export function passText(pass: PassResult, describe: string, style: Style): stri
       const fields = d.fields.length ? ` (${d.fields.join(", ")})` : "";
       lines.push(style.yellow(`  drift: ${d.kind} ${d.stack} ${d.urn}${fields}`));
     }
+    const resources = pass.plan.resources ?? [];
+    if (resources.length) lines.push("  Resources:");
+    for (const r of resources) lines.push(`    ${resourceLine(r, style)}`);
   }
   for (const t of pass.targets) lines.push(targetLine(t, style));
   if (pass.result === "no-change")

@@ -1,10 +1,12 @@
 /**
  * `lab plan` as text: the summary first, then the risks, then per output and per server (servers
- * without changes left out), then drift.
+ * without changes left out), then the provider resources, then drift.
  */
+import { resourceName } from "../../reconciler/plan/plan-resources.js";
 import type {
   Plan,
   PlannedOutput,
+  PlannedResource,
   PlannedServer,
   ServerChange,
 } from "../../reconciler/plan/plan-types.js";
@@ -25,6 +27,12 @@ export function summaryLines(plan: Plan): string[] {
   } else {
     out.push("Servers: not compared (the applied state records files only; give --base REF)");
   }
+  const held = plan.summary.resources;
+  if (held && held.create + held.update + held.delete) {
+    out.push(
+      `Resources: ${held.create} to create, ${held.update} to update, ${held.delete} to delete`,
+    );
+  }
   out.push(`Risks: ${plan.summary.risks}`);
   if (plan.summary.drift) out.push(`Drift: ${plural(plan.summary.drift, "resource")}`);
   return out;
@@ -38,6 +46,15 @@ export function changeLine(c: ServerChange, style: Style): string {
       : `${c.kind} ${c.name}`;
   const from = c.from.length ? ` <- ${fromText(c.from)}` : "";
   return `${mark} ${what}${from} (${posText(c.source)})`;
+}
+
+const RESOURCE_MARKS = { create: "add", update: "change", delete: "remove" } as const;
+
+/** `+ create aws:ec2/instance:Instance web-3 (stack aws-prod)`, `~ update … (tags)`. */
+export function resourceLine(r: PlannedResource, style: Style): string {
+  const mark = colorMark(markOf(RESOURCE_MARKS[r.action]), style);
+  const fields = r.fields.length ? ` (${r.fields.join(", ")})` : "";
+  return `${mark} ${r.action} ${r.type} ${resourceName(r.urn)} (stack ${r.stack})${fields}`;
 }
 
 function outputLines(outputs: readonly PlannedOutput[], style: Style): string[] {
@@ -73,6 +90,14 @@ export function formatPlanTable(plan: Plan, style: Style): string {
   if (outputs.length) lines.push("", style.bold("Outputs:"), ...outputs);
   const servers = serverLines(plan.servers, style);
   if (servers.length) lines.push("", style.bold("Servers:"), ...servers);
+  const resources = plan.resources ?? [];
+  if (resources.length) {
+    lines.push(
+      "",
+      style.bold("Resources:"),
+      ...resources.map((r) => `  ${resourceLine(r, style)}`),
+    );
+  }
   if (plan.drift.length) {
     lines.push("", style.bold("Drift:"));
     for (const d of plan.drift) {

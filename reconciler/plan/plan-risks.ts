@@ -1,10 +1,14 @@
-/** The risks of a plan, computed once from its servers, most severe first. */
+/**
+ * The risks of a plan, computed once from its servers (and the provider resources it deletes,
+ * plan-resources.ts), most severe first.
+ */
 import { cmp } from "../../core/diagnostics.js";
 import type { From } from "../../core/model.js";
 import type { PlannedServer, Risk, RiskKind, ServerChange } from "./plan-types.js";
 
 /** Most severe first. */
 export const RISK_KINDS: readonly RiskKind[] = [
+  "resource-delete",
   "destroy",
   "replace",
   "secret-gained",
@@ -61,9 +65,12 @@ function replaceMessage(s: PlannedServer): string {
   return `${s.name} is replaced (destroyed and created again): ${what.join(", ")}`;
 }
 
-/** Destroy and replace per server; secrets, alerts and classes per change (not for a removal). */
-export function planRisks(servers: readonly PlannedServer[]): Risk[] {
-  const risks: Risk[] = [];
+/**
+ * Destroy and replace per server; secrets, alerts and classes per change (not for a removal);
+ * `others` (the resources' risks) sorted in with them.
+ */
+export function planRisks(servers: readonly PlannedServer[], others: readonly Risk[] = []): Risk[] {
+  const risks: Risk[] = [...others];
   for (const s of servers) {
     if (s.action === "remove") {
       risks.push({

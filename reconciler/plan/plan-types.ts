@@ -4,7 +4,7 @@
  */
 import type { SourcePos } from "../../core/diagnostics.js";
 import type { From, ResolvedModel, SourceMap } from "../../core/model.js";
-import type { ObservedStack } from "../../core/provider.js";
+import type { ObservedStack, ProviderPlan } from "../../core/provider.js";
 import type { Artifact } from "../../core/renderer.js";
 
 export type { ObservedResource, ObservedStack } from "../../core/provider.js";
@@ -52,6 +52,8 @@ export interface PlanInput {
    */
   applied: AppliedState | null;
   resources?: ProviderResources;
+  /** What the model wants of each provider stack, compared with `resources.observed`. */
+  desired?: readonly ProviderPlan[];
 }
 
 export type FileAction = "add" | "change" | "remove";
@@ -103,12 +105,21 @@ export interface PlannedServer {
 }
 
 export type RiskKind =
-  "destroy" | "replace" | "secret-gained" | "secret-lost" | "alert-removed" | "class-removed";
+  | "resource-delete"
+  | "destroy"
+  | "replace"
+  | "secret-gained"
+  | "secret-lost"
+  | "alert-removed"
+  | "class-removed";
 
 export interface Risk {
   kind: RiskKind;
   server: string;
-  /** The item at risk (secret path, alert, class); the server's name for destroy/replace. */
+  /**
+   * The item at risk (secret path, alert, class); the server's name for destroy/replace; the URN
+   * for resource-delete (whose `server` is the resource's name).
+   */
   name: string;
   message: string;
   source: SourcePos;
@@ -126,6 +137,19 @@ export interface Drift {
   fields: string[];
 }
 
+export type ResourceAction = "create" | "update" | "delete";
+
+/** A provider resource the plan creates, updates or deletes (plan-resources.ts). */
+export interface PlannedResource {
+  provider: string;
+  stack: string;
+  urn: string;
+  type: string;
+  action: ResourceAction;
+  /** For `update`: the input keys whose values differ, sorted. */
+  fields: string[];
+}
+
 export interface PlanSummary {
   files: Record<FileAction, number>;
   servers: Record<Exclude<ServerAction, "none">, number> & { unchanged: number };
@@ -133,6 +157,11 @@ export interface PlanSummary {
   serversCompared: boolean;
   risks: number;
   drift: number;
+  /**
+   * The provider resources per action. Always set by plan(); optional so that a plan written
+   * before it existed still reads as one.
+   */
+  resources?: Record<ResourceAction, number>;
   /** True when anything would change. */
   changes: boolean;
 }
@@ -147,4 +176,6 @@ export interface Plan {
   outputs: PlannedOutput[];
   servers: PlannedServer[];
   drift: Drift[];
+  /** Always set by plan(); optional as `summary.resources` is. */
+  resources?: PlannedResource[];
 }

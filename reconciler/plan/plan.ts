@@ -5,6 +5,7 @@
 import { locateSide } from "./change-source.js";
 import { planDrift } from "./plan-drift.js";
 import { appliedFiles, artifactFiles, planOutputs } from "./plan-outputs.js";
+import { planResources, resourceRisks } from "./plan-resources.js";
 import { planRisks } from "./plan-risks.js";
 import { planServers } from "./plan-servers.js";
 import type {
@@ -12,6 +13,7 @@ import type {
   Plan,
   PlanInput,
   PlannedOutput,
+  PlannedResource,
   PlannedServer,
   PlanSummary,
   Risk,
@@ -24,17 +26,19 @@ export function plan(input: PlanInput): Plan {
   const servers = base
     ? planServers(locateSide(base.model, base.sources), locateSide(head.model, head.sources))
     : [];
-  const risks = planRisks(servers);
+  const resources = planResources(input.desired, input.resources?.observed);
+  const risks = planRisks(servers, resourceRisks(resources, head.sources));
   const drift = planDrift(input.resources);
   return {
     kind: "Plan",
     base: base ? base.revision : (input.applied?.revision ?? null),
     head: head.revision,
-    summary: summarize(outputs, servers, risks, drift, base !== null),
+    summary: summarize(outputs, servers, risks, drift, resources, base !== null),
     risks,
     outputs,
     servers,
     drift,
+    resources,
   };
 }
 
@@ -43,12 +47,15 @@ function summarize(
   servers: readonly PlannedServer[],
   risks: readonly Risk[],
   drift: readonly Drift[],
+  resources: readonly PlannedResource[],
   serversCompared: boolean,
 ): PlanSummary {
   const files = { add: 0, change: 0, remove: 0 };
   for (const o of outputs) for (const f of o.files) files[f.action] += 1;
   const counts = { add: 0, remove: 0, replace: 0, change: 0, unchanged: 0 };
   for (const s of servers) counts[s.action === "none" ? "unchanged" : s.action] += 1;
+  const held = { create: 0, update: 0, delete: 0 };
+  for (const r of resources) held[r.action] += 1;
   const changes =
     files.add +
       files.change +
@@ -56,7 +63,8 @@ function summarize(
       counts.add +
       counts.remove +
       counts.replace +
-      counts.change >
+      counts.change +
+      resources.length >
     0;
   return {
     files,
@@ -64,6 +72,7 @@ function summarize(
     serversCompared,
     risks: risks.length,
     drift: drift.length,
+    resources: held,
     changes,
   };
 }

@@ -8,6 +8,7 @@ import { hasErrors, type Diagnostic } from "../../core/diagnostics.js";
 import type { FileSource } from "../../core/file-source.js";
 import type { Settings } from "../../core/model.js";
 import type { OutputTarget } from "../../core/output.js";
+import type { ProviderPlan } from "../../core/provider.js";
 import type { Artifact } from "../../core/renderer.js";
 import type { RunResult, StateStore } from "../../core/state-store.js";
 import { applyOutputs, type ApplyOptions, type TargetResult } from "../apply/apply-outputs.js";
@@ -37,6 +38,11 @@ export interface PassInput {
   appliedText?: (target: OutputTarget, path: string) => Promise<string | null>;
   /** What the providers report now (Pulumi's checkpoints), for drift. */
   observe?: (settings: Settings) => Promise<ObservedStack[]>;
+  /**
+   * What the model wants of each provider stack, from the revision's artifacts, compared with
+   * what `observe` reports (docs/plan.md, "resources"). Asked only by a pass that renders.
+   */
+  desired?: (artifacts: readonly Artifact[], settings: Settings) => Promise<ProviderPlan[]>;
   holder: string;
   staleHolder?: ApplyOptions["staleHolder"];
   trigger: string;
@@ -267,7 +273,14 @@ export async function reconcileOnce(input: PassInput): Promise<PassResult> {
   const head = { revision, model: checked.model, artifacts, sources: checked.repo.sources };
   try {
     const resources = await providerResources(input, checked.model.settings);
-    const thePlan = plan({ head, base, applied, ...(resources ? { resources } : {}) });
+    const desired = await input.desired?.(artifacts, checked.model.settings);
+    const thePlan = plan({
+      head,
+      base,
+      applied,
+      ...(resources ? { resources } : {}),
+      ...(desired ? { desired } : {}),
+    });
     lap("plan");
     const results = await applyOutputs(targets, artifacts, {
       store,
