@@ -6,14 +6,18 @@ import type {
   Clock,
   JournalEntry,
   ObservedState,
+  PullPlanRecord,
   RunRecord,
   StateStore,
 } from "./state-store.js";
 import {
+  checkDelivery,
+  checkPull,
   checkTtl,
   compareIntents,
   isoTime,
   jsonCopy,
+  KEEP_DELIVERIES,
   sinceMs,
   sortedRecord,
   SYSTEM_CLOCK,
@@ -39,6 +43,9 @@ interface MemoryTables {
   observed: Map<string, ObservedState>;
   leases: Map<string, { holder: string; expiresAt: number }>;
   audit: AuditEntry[];
+  /** Delivery id → when it was seen (ms); a Map keeps insertion order, oldest first. */
+  deliveries: Map<string, number>;
+  pulls: Map<number, PullPlanRecord>;
 }
 
 function emptyTables(): MemoryTables {
@@ -49,12 +56,21 @@ function emptyTables(): MemoryTables {
     observed: new Map(),
     leases: new Map(),
     audit: [],
+    deliveries: new Map(),
+    pulls: new Map(),
   };
 }
 
+function pullCopy(record: PullPlanRecord): PullPlanRecord {
+  return { ...record, plan: jsonCopy(record.plan) };
+}
+
 /** The store in memory, for tests and dry runs: the same contract, nothing kept after close. */
-export function createMemoryStateStore(options: { clock?: Clock } = {}): StateStore {
+export function createMemoryStateStore(
+  options: { clock?: Clock; keepDeliveries?: number } = {},
+): StateStore {
   const clock = options.clock ?? SYSTEM_CLOCK;
+  const keep = options.keepDeliveries ?? KEEP_DELIVERIES;
   const t = emptyTables();
   let closed = false;
   const ready = (signal: AbortSignal | undefined): void => {
@@ -219,6 +235,53 @@ export function createMemoryStateStore(options: { clock?: Clock } = {}): StateSt
           .reverse()
           .slice(0, query.limit ?? 100)
           .map((e) => ({ ...e, detail: jsonCopy(e.detail) }));
+      }),
+    recordDelivery: (id, at, signal) =>
+      settle(() => {
+        ready(signal);
+        checkDelivery(id);
+        if (t.deliveries.has(id)) return false;
+        t.deliveries.set(id, at ?? clock.now());
+        while (t.deliveries.size > keep) {
+          let oldest: [string, number] | undefined;
+          for (const entry of t.deliveries) if (!oldest || entry[1] < oldest[1]) oldest = entry;
+          t.deliveries.delete(oldest![0]);
+        }
+        return true;
+      }),
+    recordPullPlan: (pr, record, signal) =>
+      settle(() => {
+        ready(signal);
+        checkPull(pr);
+        const { headSha, baseSha, mergeSha, summary, plan, commentId, commentHash } = record;
+        t.pulls.set(pr, {
+          number: pr,
+          ...{ headSha, baseSha, mergeSha, summary, plan: jsonCopy(plan), commentId, commentHash },
+          updatedAt: now(),
+          closedAt: null,
+        });
+      }),
+    pullPlan: (pr, signal) =>
+      settle(() => {
+        ready(signal);
+        checkPull(pr);
+        const found = t.pulls.get(pr);
+        return found ? pullCopy(found) : null;
+      }),
+    openPulls: (signal) =>
+      settle(() => {
+        ready(signal);
+        return [...t.pulls.values()]
+          .filter((p) => p.closedAt === null)
+          .map((p) => p.number)
+          .sort((a, b) => a - b);
+      }),
+    forgetPull: (pr, signal) =>
+      settle(() => {
+        ready(signal);
+        checkPull(pr);
+        const found = t.pulls.get(pr);
+        if (found) found.closedAt ??= now();
       }),
     close: () =>
       settle(() => {

@@ -4,6 +4,9 @@ import type { Clock, JournalEntry } from "./state-store.js";
 
 export const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
 
+/** How many webhook delivery ids a store keeps (the newest; older ones are pruned). */
+export const KEEP_DELIVERIES = 10_000;
+
 export function isoTime(ms: number): string {
   return new Date(ms).toISOString();
 }
@@ -43,4 +46,18 @@ export function compareIntents(a: JournalEntry, b: JournalEntry): number {
     order(a.step, b.step) ||
     order(a.key, b.key)
   );
+}
+
+/** A pull request number: a positive whole number, or an INTERNAL error (a caller's bug). */
+export function checkPull(pr: number): void {
+  if (!Number.isSafeInteger(pr) || pr <= 0) {
+    throw new LabError("INTERNAL", `a pull request number must be a positive integer, got ${pr}`);
+  }
+}
+
+/** A webhook delivery id: a non-empty string of at most 200 characters, or an INTERNAL error. */
+export function checkDelivery(id: string): void {
+  if (typeof id !== "string" || id === "" || id.length > 200) {
+    throw new LabError("INTERNAL", `a webhook delivery id must be 1 to 200 characters`);
+  }
 }

@@ -1,12 +1,13 @@
 /**
  * The state store contract: what lab applied, when, and who did what. Git stays the source of
  * truth; the store holds history (runs, audit log), the applied artifact hashes per output target,
- * provider state last observed, leases and the apply journal. Backends: "sqlite" (the default),
+ * provider state last observed, leases, the apply journal, and what `lab serve` keeps between
+ * events (webhook deliveries seen, each pull request's plan and comment). Backends: "sqlite" (the default),
  * "postgres" (several replicas) and "memory" (tests and dry runs, core/memory-state-store.ts). Times are milliseconds
  * from a `Clock` in, ISO 8601 UTC strings out. docs/state-store.md describes the tables.
  */
 export { createMemoryStateStore } from "./memory-state-store.js";
-export { SYSTEM_CLOCK } from "./state-store-util.js";
+export { KEEP_DELIVERIES, SYSTEM_CLOCK } from "./state-store-util.js";
 
 export const STATE_STORE_KINDS = ["sqlite", "postgres", "memory"] as const;
 export type StateStoreKind = (typeof STATE_STORE_KINDS)[number];
@@ -102,6 +103,31 @@ export interface AuditQuery {
   limit?: number;
 }
 
+/** What `lab serve` last planned for a pull request. */
+export interface PullPlanInput {
+  /** The head commit planned. */
+  headSha: string;
+  /** The base branch's commit it was merged onto. */
+  baseSha: string;
+  /** What the merged tree was (a commit id or `merge:<base>..<head>`); null when it conflicted. */
+  mergeSha: string | null;
+  /** The one-line summary (the status text, and the next comment's "previous"). */
+  summary: string;
+  /** The plan as JSON; null when there is none (a conflict, errors). */
+  plan: unknown;
+  /** The forge's id of the plan comment, when one was written. */
+  commentId: string | null;
+  /** The hash of the comment's body as written (edit only when it changes). */
+  commentHash: string | null;
+}
+
+export interface PullPlanRecord extends PullPlanInput {
+  number: number;
+  updatedAt: string;
+  /** When the pull request was closed (`forgetPull`); null while it is open. */
+  closedAt: string | null;
+}
+
 /** Every method that does IO takes an optional AbortSignal, checked before the work starts. */
 export interface StateStore {
   readonly kind: StateStoreKind;
@@ -154,5 +180,18 @@ export interface StateStore {
   /** Appends to the audit log; there is no way to change or delete an entry. */
   audit(entry: AuditInput, signal?: AbortSignal): Promise<number>;
   auditLog(query?: AuditQuery, signal?: AbortSignal): Promise<AuditEntry[]>;
+  /**
+   * True when the webhook delivery `id` is new (recorded now, at `at` ms, default the clock),
+   * false when it was seen before: a replay. The newest KEEP_DELIVERIES ids are kept.
+   */
+  recordDelivery(id: string, at?: number, signal?: AbortSignal): Promise<boolean>;
+  /** Keeps what was planned for pull request `pr` (replacing the last); reopens a closed one. */
+  recordPullPlan(pr: number, record: PullPlanInput, signal?: AbortSignal): Promise<void>;
+  /** What was last planned for `pr`, open or closed, or null. */
+  pullPlan(pr: number, signal?: AbortSignal): Promise<PullPlanRecord | null>;
+  /** The pull requests with a plan that are not closed, by number. */
+  openPulls(signal?: AbortSignal): Promise<number[]>;
+  /** Marks `pr` closed: its record stays (pullPlan), openPulls no longer lists it. */
+  forgetPull(pr: number, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }

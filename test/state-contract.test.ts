@@ -14,6 +14,7 @@ import { LabError } from "../core/errors.js";
 import {
   createMemoryStateStore,
   type Clock,
+  type PullPlanInput,
   type StateStore,
   type StateStoreKind,
 } from "../core/state-store.js";
@@ -73,11 +74,22 @@ async function rawExec(kind: StateStoreKind, place: string, statement: string): 
   }
 }
 
+/** A pull request's plan record, as `lab serve` writes one. */
+const PULL: PullPlanInput = {
+  headSha: "h1",
+  baseSha: "b1",
+  mergeSha: "merge:b1..h1",
+  summary: "1 to add",
+  plan: { servers: [] },
+  commentId: "4021",
+  commentHash: "hash-1",
+};
+
 /** A backend's "place": stores opened on the same place share their data. */
 interface Backend {
   kind: StateStoreKind;
   place(): Promise<string>;
-  open(place: string, clock?: Clock): Promise<StateStore>;
+  open(place: string, clock?: Clock, keepDeliveries?: number): Promise<StateStore>;
 }
 
 const memories = new Map<string, StateStore>();
@@ -86,8 +98,13 @@ const BACKENDS: Backend[] = [
     kind: "memory",
     place: () => Promise.resolve(`memory-${++count}`),
     // Two "connections" to one memory store are the same object.
-    open: (place, clock) => {
-      const store = memories.get(place) ?? createMemoryStateStore(clock ? { clock } : {});
+    open: (place, clock, keepDeliveries) => {
+      const store =
+        memories.get(place) ??
+        createMemoryStateStore({
+          ...(clock && { clock }),
+          ...(keepDeliveries !== undefined && { keepDeliveries }),
+        });
       memories.set(place, store);
       return Promise.resolve(store);
     },
@@ -95,13 +112,24 @@ const BACKENDS: Backend[] = [
   {
     kind: "sqlite",
     place: () => Promise.resolve(join(dir, `state-${++count}.db`)),
-    open: async (place, clock) =>
-      (await openSqliteStore({ path: place, ...(clock && { clock }) })).store,
+    open: async (place, clock, keepDeliveries) =>
+      (
+        await openSqliteStore({
+          path: place,
+          ...(clock && { clock }),
+          ...(keepDeliveries !== undefined && { keepDeliveries }),
+        })
+      ).store,
   },
   {
     kind: "postgres",
     place: freshDatabase,
-    open: (place, clock) => openPostgresStore({ url: place, ...(clock && { clock }) }),
+    open: (place, clock, keepDeliveries) =>
+      openPostgresStore({
+        url: place,
+        ...(clock && { clock }),
+        ...(keepDeliveries !== undefined && { keepDeliveries }),
+      }),
   },
 ];
 
@@ -443,15 +471,20 @@ describe.each(BACKENDS)("state store contract: $kind", (backend) => {
       "auditLog",
       "close",
       "finishRun",
+      "forgetPull",
       "journalDone",
       "journalIntent",
       "lastGoodRevision",
       "lastRuns",
       "lease",
       "observed",
+      "openPulls",
       "pendingIntents",
+      "pullPlan",
       "recordApplied",
+      "recordDelivery",
       "recordObserved",
+      "recordPullPlan",
       "releaseLease",
       "renewLease",
       "startRun",
@@ -480,6 +513,91 @@ describe.each(BACKENDS)("state store contract: $kind", (backend) => {
     await expect(store.lastRuns(1)).rejects.toMatchObject({ code: "INTERNAL" });
   });
 
+  it("records a webhook delivery once: new, then a replay; keeps only the newest", async () => {
+    const place = await backend.place();
+    const store = await backend.open(place, manualClock(), 3);
+    opened.push(store);
+    expect(await store.recordDelivery("d1", T0 + 1)).toBe(true);
+    expect(await store.recordDelivery("d1", T0 + 9)).toBe(false);
+    for (const [n, id] of ["d2", "d3", "d4", "d5"].entries()) {
+      expect(await store.recordDelivery(id, T0 + 2 + n)).toBe(true);
+    }
+    // d1 and d2 were pruned (the oldest), the newest three are still replays.
+    for (const id of ["d3", "d4", "d5"]) expect(await store.recordDelivery(id)).toBe(false);
+    expect(await store.recordDelivery("d2", T0 + 10)).toBe(true);
+    // Without a time, the clock's: newer than d3 (T0 + 2), so d3 goes.
+    expect(await store.recordDelivery("d6")).toBe(true);
+    expect(await store.recordDelivery("d3", T0 + 11)).toBe(true);
+    for (const bad of ["", "x".repeat(201)]) {
+      await expect(store.recordDelivery(bad)).rejects.toMatchObject({ code: "INTERNAL" });
+    }
+    // Two connections racing for one new id: exactly one of them sees it new.
+    const other = await backend.open(place, manualClock(), 3);
+    opened.push(other);
+    for (let round = 0; round < 10; round++) {
+      const id = `race-${round}`;
+      const at = T0 + 100 + round;
+      const seen = await Promise.all([store.recordDelivery(id, at), other.recordDelivery(id, at)]);
+      expect(seen.filter(Boolean)).toHaveLength(1);
+    }
+  });
+
+  it("keeps each pull request's plan: replaced, listed while open, kept when closed, reopened", async () => {
+    const clock = manualClock();
+    const store = await open(clock);
+    expect(await store.pullPlan(7)).toBeNull();
+    expect(await store.openPulls()).toEqual([]);
+    const plan = { servers: [{ name: "web", change: "add" }], n: 1 };
+    await store.recordPullPlan(12, { ...PULL, plan });
+    plan.n = 2; // the store keeps a copy
+    clock.advance(1000);
+    await store.recordPullPlan(7, { ...PULL, mergeSha: null, plan: null, commentId: "c-1" });
+    expect(await store.openPulls()).toEqual([7, 12]);
+    expect(await store.pullPlan(12)).toEqual({
+      number: 12,
+      ...PULL,
+      plan: { servers: [{ name: "web", change: "add" }], n: 1 },
+      updatedAt: iso(T0),
+      closedAt: null,
+    });
+    clock.advance(1000);
+    const next = { ...PULL, headSha: "h2", summary: "2 to add", commentHash: "hash-2" };
+    await store.recordPullPlan(12, next);
+    expect(await store.pullPlan(12)).toEqual({
+      number: 12,
+      ...next,
+      updatedAt: iso(T0 + 2000),
+      closedAt: null,
+    });
+    clock.advance(1000);
+    await store.forgetPull(12);
+    clock.advance(1000);
+    await store.forgetPull(12); // the first close stays
+    await store.forgetPull(99); // a pull request never planned: nothing to keep
+    expect(await store.openPulls()).toEqual([7]);
+    expect(await store.pullPlan(12)).toMatchObject({ headSha: "h2", closedAt: iso(T0 + 3000) });
+    expect(await store.pullPlan(99)).toBeNull();
+    await store.recordPullPlan(12, PULL);
+    expect(await store.openPulls()).toEqual([7, 12]);
+    expect((await store.pullPlan(12))?.closedAt).toBeNull();
+    for (const bad of [0, -1, 1.5]) {
+      await expect(store.pullPlan(bad)).rejects.toMatchObject({ code: "INTERNAL" });
+      await expect(store.recordPullPlan(bad, PULL)).rejects.toMatchObject({ code: "INTERNAL" });
+    }
+    const aborted = AbortSignal.abort();
+    for (const call of [
+      () => store.recordDelivery("a", undefined, aborted),
+      () => store.recordPullPlan(1, PULL, aborted),
+      () => store.pullPlan(1, aborted),
+      () => store.openPulls(aborted),
+      () => store.forgetPull(7, aborted),
+    ]) {
+      await expect(call()).rejects.toMatchObject({ name: "AbortError" });
+    }
+    expect(await store.openPulls()).toEqual([7, 12]);
+    expect(await store.recordDelivery("a")).toBe(true);
+  });
+
   if (backend.kind !== "memory") {
     it("keeps everything across a reopen (the audit log's rows survive)", async () => {
       const place = await backend.place();
@@ -490,6 +608,10 @@ describe.each(BACKENDS)("state store contract: $kind", (backend) => {
       await first.journalIntent(run, "enc", "write", "k1");
       await first.recordObserved("aws", "s", { a: 1 });
       await first.audit({ who: "alice", what: "apply", revision: "r1", detail: { x: true } });
+      expect(await first.recordDelivery("delivery-1")).toBe(true);
+      await first.recordPullPlan(7, { ...PULL, plan: { servers: ["web"] } });
+      await first.recordPullPlan(8, PULL);
+      await first.forgetPull(8);
       await first.close();
       const again = await backend.open(place);
       opened.push(again);
@@ -502,6 +624,10 @@ describe.each(BACKENDS)("state store contract: $kind", (backend) => {
       expect((await again.auditLog()).map((e) => [e.who, e.what, e.revision, e.detail])).toEqual([
         ["alice", "apply", "r1", { x: true }],
       ]);
+      expect(await again.recordDelivery("delivery-1")).toBe(false);
+      expect(await again.openPulls()).toEqual([7]);
+      expect((await again.pullPlan(7))?.plan).toEqual({ servers: ["web"] });
+      expect((await again.pullPlan(8))?.closedAt).not.toBeNull();
     });
   }
 
@@ -609,6 +735,7 @@ describe("PostgreSQL state store specifics", () => {
         { name: "001-core" },
         { name: "002-journal" },
         { name: "003-audit-append-only" },
+        { name: "004-serve" },
       ]);
     } finally {
       await client.end();

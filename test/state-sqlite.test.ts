@@ -256,9 +256,11 @@ describe("SQLite state store: migrations and backups", () => {
       "lab_applied",
       "lab_applied_artifacts",
       "lab_audit",
+      "lab_deliveries",
       "lab_journal",
       "lab_leases",
       "lab_observed",
+      "lab_pull_plans",
       "lab_runs",
     ]);
     expect(readdirSync(dir).filter((n) => n.includes(".pre-"))).toEqual([]);

@@ -21,6 +21,8 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
   /** How long to wait for a connection (default 5000 ms). */
   connectTimeoutMs?: number;
+  /** How many webhook delivery ids to keep (default KEEP_DELIVERIES). */
+  keepDeliveries?: number;
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -104,5 +106,6 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     clock: options.clock ?? SYSTEM_CLOCK,
     leaseTime: "database",
     describeError: (err) => describePostgresError(where, err),
+    ...(options.keepDeliveries !== undefined && { keepDeliveries: options.keepDeliveries }),
   });
 }

@@ -66,6 +66,24 @@ export interface AuditTable {
   detail: string;
 }
 
+export interface DeliveriesTable {
+  id: string;
+  seen_at: Int;
+}
+
+export interface PullPlansTable {
+  number: Int;
+  head_sha: string;
+  base_sha: string;
+  merge_sha: string | null;
+  summary: string;
+  plan: string;
+  comment_id: string | null;
+  comment_hash: string | null;
+  updated_at: Int;
+  closed_at: Int | null;
+}
+
 export interface StateDatabase {
   lab_runs: RunsTable;
   lab_applied: AppliedTable;
@@ -74,6 +92,8 @@ export interface StateDatabase {
   lab_observed: ObservedTable;
   lab_leases: LeasesTable;
   lab_audit: AuditTable;
+  lab_deliveries: DeliveriesTable;
+  lab_pull_plans: PullPlansTable;
 }
 
 /** An id column that numbers itself: SQLite's rowid alias, PostgreSQL's bigserial. */
@@ -168,12 +188,40 @@ async function auditAppendOnly(db: Kysely<unknown>, dialect: SqlDialect): Promis
     for each statement execute function lab_audit_append_only()`.execute(db);
 }
 
+/** What `lab serve` keeps between events: webhook deliveries seen, each pull request's plan. */
+async function createServe(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable("lab_deliveries")
+    .addColumn("id", "text", (c) => c.primaryKey())
+    .addColumn("seen_at", "bigint", (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createIndex("lab_deliveries_seen")
+    .on("lab_deliveries")
+    .column("seen_at")
+    .execute();
+  await db.schema
+    .createTable("lab_pull_plans")
+    .addColumn("number", "bigint", (c) => c.primaryKey())
+    .addColumn("head_sha", "text", (c) => c.notNull())
+    .addColumn("base_sha", "text", (c) => c.notNull())
+    .addColumn("merge_sha", "text")
+    .addColumn("summary", "text", (c) => c.notNull())
+    .addColumn("plan", "text", (c) => c.notNull())
+    .addColumn("comment_id", "text")
+    .addColumn("comment_hash", "text")
+    .addColumn("updated_at", "bigint", (c) => c.notNull())
+    .addColumn("closed_at", "bigint")
+    .execute();
+}
+
 /** Every migration in order; names sort in the order they run. */
 export function stateMigrations(dialect: SqlDialect): Record<string, Migration> {
   return {
     "001-core": { up: (db) => createCore(db, dialect) },
     "002-journal": { up: (db) => createJournal(db) },
     "003-audit-append-only": { up: (db) => auditAppendOnly(db, dialect) },
+    "004-serve": { up: (db) => createServe(db) },
   };
 }
 

@@ -6,9 +6,10 @@ import type { Kysely, RawBuilder, Transaction } from "kysely";
 import { sql } from "kysely";
 import { LabError } from "../../core/errors.js";
 import type { Clock, RunRecord, RunResult, StateStore } from "../../core/state-store.js";
-import { isoTime, sinceMs, sortedRecord } from "../../core/state-store-util.js";
+import { isoTime, KEEP_DELIVERIES, sinceMs, sortedRecord } from "../../core/state-store-util.js";
 import type { StateDatabase } from "./schema.js";
 import { journalQueries, leaseQueries } from "./sql-coordination.js";
+import { serveQueries } from "./sql-serve.js";
 import { bigint, num, numOrNull, parseJson, timeOrNull, type SqlContext } from "./sql-rows.js";
 
 export interface SqlStoreOptions {
@@ -21,6 +22,8 @@ export interface SqlStoreOptions {
   describeError: (err: unknown) => LabError;
   /** Runs after the connection is closed (SQLite: stop the backup timer). */
   onClose?: () => void;
+  /** How many webhook delivery ids to keep (default KEEP_DELIVERIES). */
+  keepDeliveries?: number;
 }
 
 /** Rows per INSERT: well under SQLite's limit of bound parameters. */
@@ -53,6 +56,7 @@ export function createSqlStateStore(o: SqlStoreOptions): StateStore {
     ...journalQueries(ctx),
     ...leaseQueries(ctx),
     ...auditQueries(ctx),
+    ...serveQueries(ctx, o.keepDeliveries ?? KEEP_DELIVERIES),
     async close() {
       if (closed) return;
       closed = true;

@@ -34,6 +34,8 @@ export interface SqliteStoreOptions {
   onBackup?: (outcome: BackupOutcome) => void;
   /** How long a writer waits for another process's lock (default 5000 ms). */
   busyTimeoutMs?: number;
+  /** How many webhook delivery ids to keep (default KEEP_DELIVERIES). */
+  keepDeliveries?: number;
 }
 
 export interface SqliteStateStore extends StateStore {
@@ -208,6 +210,7 @@ export async function openSqliteStore(
     leaseTime: "clock",
     describeError: describe,
     onClose: () => clearInterval(timer),
+    ...(options.keepDeliveries !== undefined && { keepDeliveries: options.keepDeliveries }),
   });
   const store: SqliteStateStore = Object.assign(base, { path, snapshot, backup });
   return { store, corrupt, snapshot: taken };
