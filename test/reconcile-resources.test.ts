@@ -132,6 +132,22 @@ describe("provider resources against Pulumi checkpoints (stand-in checkpoints, n
     );
   });
 
+  it("a pass over a revision already applied renders nothing and lists no resource", async () => {
+    const backend = join(tempDir(), "pulumi-state");
+    writeCheckpoint(backend);
+    const repo = writeRepo(repoFiles(backend, "small"));
+    const state = join(tempDir(), "state.db");
+    const env = { LAB_CACHE_DIR: tempDir() };
+    const args = ["--repo", repo, "apply", "--state", state, "-o", "json"];
+    const runs = [await lab(args, { env }), await lab(args, { env })];
+    const [first, second] = runs.map((r) => JSON.parse(r.stdout) as { result: string; plan: Plan });
+    expect(runs.map((r) => r.code)).toEqual([0, 0]);
+    expect(first!.plan.resources?.map((r) => r.action)).toEqual(["delete", "create"]);
+    expect(second!.result).toBe("no-change");
+    expect(second!.plan.resources).toEqual([]);
+    expect(second!.plan.summary.resources).toEqual({ create: 0, update: 0, delete: 0 });
+  });
+
   it("plans no resource change when the stack holds what the repo declares", async () => {
     const backend = join(tempDir(), "pulumi-state");
     writeCheckpoint(backend);
