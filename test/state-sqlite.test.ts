@@ -232,12 +232,12 @@ describe("SQLite state store: a corrupt file", () => {
 });
 
 describe("SQLite state store: migrations and backups", () => {
-  async function previousVersion(path: string): Promise<void> {
+  async function previousVersion(path: string, upTo = "001-core"): Promise<void> {
     const db = new Kysely<StateDatabase>({
       dialect: new SqliteDialect({ database: new Database(path) }),
     });
     const migrator = new Migrator({ db, provider: stateMigrationProvider("sqlite") });
-    const { error } = await migrator.migrateTo("001-core");
+    const { error } = await migrator.migrateTo(upTo);
     expect(error).toBeUndefined();
     await db
       .insertInto("lab_runs")
@@ -284,6 +284,21 @@ describe("SQLite state store: migrations and backups", () => {
     const again = await openSqliteStore({ path, clock: FIXED });
     expect(again.snapshot).toBeNull();
     await again.store.close();
+  });
+
+  it("adds what lab serve keeps to a store of the release before, keeping its data", async () => {
+    const dir = tempDir();
+    const path = join(dir, "state.db");
+    await previousVersion(path, "003-audit-append-only");
+    expect(tables(path)).not.toContain("lab_pull_plans");
+    const { store, snapshot } = await openSqliteStore({ path, clock: FIXED });
+    expect(snapshot).toBe(join(dir, "state.db.pre-004-serve-20260102T030405.006Z"));
+    expect((await store.lastRuns(1)).map((r) => r.revision)).toEqual(["old"]);
+    expect(await store.recordDelivery("d-1")).toBe(true);
+    expect(await store.recordDelivery("d-1")).toBe(false);
+    expect(await store.openPulls()).toEqual([]);
+    await store.close();
+    expect(tables(path)).toEqual(expect.arrayContaining(["lab_deliveries", "lab_pull_plans"]));
   });
 
   it("refuses a store written by a newer lab, naming the migration it does not know", async () => {
