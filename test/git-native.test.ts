@@ -47,4 +47,27 @@ describe("native GitSource", () => {
     await source.close();
     expect(await processesWith("cat-file", "--batch", mirror)).toEqual([]);
   });
+
+  it("sources made at once on one empty cache folder each get a whole copy (one is made, not two half ones)", async () => {
+    const { mkdtemp, rm } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = await mkdtemp(join(tmpdir(), "lab-mirror-race-"));
+    try {
+      const cache = join(dir, "mirror.git");
+      const sources = await Promise.all(
+        Array.from({ length: 6 }, () => remote.open("native", { cache })),
+      );
+      const fetched = await Promise.all(sources.map((s) => s.fetch("default")));
+      expect(new Set(fetched.map((f) => f.revision)).size).toBe(1);
+      const lists = await Promise.all(
+        sources.map(async (s) => (await (await s.tree(fetched[0]!.revision)).list()).files.length),
+      );
+      expect(lists).toEqual([300, 300, 300, 300, 300, 300]);
+      expect((await readdir(dir)).sort()).toEqual(["mirror.git"]);
+      await Promise.all(sources.map((s) => s.close()));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -3,8 +3,9 @@
  * `git fetch <url> +refs/heads/<default>:… +refs/pull/*\/head:…`, trees listed with
  * `git ls-tree -r -l -z` and read through one `git cat-file --batch` process.
  */
-import { access } from "node:fs/promises";
-import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { access, mkdir, rename, rm } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import type {
   GitRefs,
   GitRevision,
@@ -78,10 +79,28 @@ export function nativeGitSource(url: string, options: GitSourceOptions = {}): Gi
   const text = async (args: string[], signal?: AbortSignal): Promise<string> =>
     (await git(args, signal)).toString("utf8").trim();
 
+  /**
+   * The local copy, made once. It is made beside its place and renamed into it, so two processes
+   * making it at once (two passes on one state directory) never write into one half-made folder:
+   * one rename wins, the other's copy is dropped.
+   */
   async function ensureMirror(signal?: AbortSignal): Promise<void> {
     if (await exists(join(gitDir, "HEAD"))) return;
-    await runGit(["init", "--quiet", "--bare", gitDir], { signal });
-    await git(["config", "gc.auto", "0"], signal);
+    await mkdir(dirname(gitDir), { recursive: true });
+    const next = `${gitDir}.new-${process.pid}-${randomBytes(4).toString("hex")}`;
+    try {
+      await runGit(["init", "--quiet", "--bare", next], { signal });
+      await runGit(["config", "gc.auto", "0"], { gitDir: next, env, signal });
+      await rename(next, gitDir).catch(async () => {
+        // Another process made it first: use it. A folder there that is not a copy (files left
+        // by hand) is made one in place, as before.
+        if (await exists(join(gitDir, "HEAD"))) return;
+        await runGit(["init", "--quiet", "--bare", gitDir], { signal });
+        await git(["config", "gc.auto", "0"], signal);
+      });
+    } finally {
+      await rm(next, { recursive: true, force: true });
+    }
   }
 
   /** The remote's default branch, from its HEAD (`git ls-remote --symref`). */
