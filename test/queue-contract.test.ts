@@ -326,7 +326,7 @@ const REPLICA = `
 const [url, module] = process.argv.slice(2);
 const { pgBossWorkQueue } = await import(module);
 const queue = pgBossWorkQueue({
-  connectionString: url, concurrency: 1, expireSeconds: 2, retryDelaySeconds: 0, pollIntervalMs: 200,
+  connectionString: url, concurrency: 1, expireSeconds: 3, retryDelaySeconds: 0, pollIntervalMs: 200,
 });
 await queue.start(async (item) => {
   process.stdout.write(JSON.stringify(item) + "\\n");
@@ -339,7 +339,7 @@ describe("work queue in PostgreSQL: a replica killed mid-run", () => {
 
   it("loses no item: its lease is kept while it lives, and after SIGKILL another takes it once it expires", async () => {
     const url = await freshDatabase();
-    const survivor = pgQueue(url, { expireSeconds: 2, retryLimit: 2, retryDelaySeconds: 0 });
+    const survivor = pgQueue(url, { expireSeconds: 3, retryLimit: 2, retryDelaySeconds: 0 });
     await survivor.enqueue(push(9));
     const script = join(tempDir("lab-queue-"), "replica.mjs");
     writeFileSync(script, REPLICA);
@@ -367,13 +367,14 @@ describe("work queue in PostgreSQL: a replica killed mid-run", () => {
       return Promise.resolve();
     });
     // Longer than expireSeconds: the living child renews its lease, so nobody else runs the item.
-    await sleep(3500);
+    await sleep(4500);
     expect(started).toEqual([]);
     const killedAt = Date.now();
     child.kill("SIGKILL");
     expect(await exited).toBe("SIGKILL");
     await until("the survivor's run", () => started.length === 1, 15_000);
     expect(started).toEqual([push(9)]);
+    // Not at once: the lease renewed last, at most expireSeconds / 3 before the kill, ran out first.
     expect(Date.now() - killedAt).toBeGreaterThanOrEqual(1500);
   });
 });
