@@ -9,6 +9,7 @@ import { getCommand } from "./get.js";
 import type { CliIo } from "./io.js";
 import { planCommand } from "./plan.js";
 import { applyCommand, reconcileCommand } from "./reconcile.js";
+import { serveCommand } from "./serve.js";
 import { renderCommand } from "./render.js";
 import { showCommand } from "./show.js";
 import { targetsCommand } from "./targets.js";
@@ -32,6 +33,7 @@ function commands(ctx: CliContext): Command[] {
     renderCommand(ctx),
     applyCommand(ctx),
     reconcileCommand(ctx),
+    serveCommand(ctx),
     // Verbs written in their own modules register here.
     encCommand(ctx),
     planCommand(ctx),

@@ -345,6 +345,21 @@ describe("GitHub forge against a stand-in for GitHub's API: failures", () => {
     expect((waited as Error).name).toBe("AbortError");
     expect(gh.requests).toHaveLength(1);
   });
+
+  test("aborted with a reason of the caller's (a server stopping): no retry, the abort", async () => {
+    gh.requests.length = 0;
+    const stopping = new AbortController();
+    stopping.abort(new Error("the work queue is stopping"));
+    const err = await forge()
+      .setStatus(SHA, "lab/apply", "success", "applied", stopping.signal)
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    expect(err).not.toBeInstanceOf(ForgeError);
+    expect((err as Error).name).toBe("AbortError");
+    expect(gh.requests).toHaveLength(0);
+  });
 });
 
 describe("GitHub forge against a stand-in for GitHub's API: statuses and the registry", () => {

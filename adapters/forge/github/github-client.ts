@@ -60,7 +60,12 @@ export function countingFetch(): { fetch: typeof fetch; tries: (url: string) => 
     fetch: (input, init) => {
       const url = input instanceof Request ? input.url : String(input);
       sent.set(url, (sent.get(url) ?? 0) + 1);
-      return fetch(input, init);
+      // Aborted with a reason of the caller's (not an AbortError), fetch rejects with that
+      // reason, which Octokit would take for a network failure and retry: an abort is final.
+      return fetch(input, init).catch((err: unknown) => {
+        if (init?.signal?.aborted) throw new DOMException("the request was aborted", "AbortError");
+        throw err;
+      });
     },
     tries: (url) => sent.get(url) ?? 0,
   };
