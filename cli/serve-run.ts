@@ -67,6 +67,27 @@ interface Serving {
   logger: Logger;
   metrics: LabMetrics;
   cache: DiskCache | null;
+  /** What /healthz says beside the store: the last fetch. */
+  health: Record<string, HealthCheck>;
+}
+
+/**
+ * The Git source with every fetch's outcome told to `onResult`: the last fetch of a poll, a
+ * webhook or a pull request is what /healthz reports.
+ */
+function fetchWatched(git: GitSource, onResult: (check: HealthCheck) => void): GitSource {
+  return Object.assign(Object.create(git) as GitSource, {
+    fetch: async (ref: string, signal?: AbortSignal) => {
+      try {
+        const fetched = await git.fetch(ref, signal);
+        onResult({ ok: true });
+        return fetched;
+      } catch (err) {
+        onResult({ ok: false, detail: err instanceof Error ? err.message : String(err) });
+        throw err;
+      }
+    },
+  });
 }
 
 function recordPass(metrics: LabMetrics, pass: PassResult): void {
@@ -109,12 +130,20 @@ export async function runServe(ctx: CliContext, self: Command, opts: ServeOption
     ? repo
     : resolvePath(ctx.io.cwd ?? process.cwd(), repo);
   const store = await openStore(ctx, opts);
-  const git = await gitSource(remote, { cache: defaultCacheDir(remote, stateDir) }, env);
+  const health: Record<string, HealthCheck> = { fetch: { ok: false, detail: "not fetched yet" } };
+  let metricsRef: LabMetrics | null = null;
+  const git = fetchWatched(
+    await gitSource(remote, { cache: defaultCacheDir(remote, stateDir) }, env),
+    (check) => {
+      health.fetch = check;
+      if (!check.ok) metricsRef?.errors.inc({ kind: "fetch" });
+    },
+  );
   const cache = await openCache(ctx, self);
   let queue: WorkQueue | null = null;
-  const metrics = createMetrics({
+  const metrics = (metricsRef = createMetrics({
     queueDepth: (signal) => queue?.depth(signal) ?? Promise.resolve(0),
-  });
+  }));
   const onError = (item: unknown, err: unknown) => {
     metrics.errors.inc({ kind: "work" });
     logger.error({ item, err: err instanceof Error ? err.message : String(err) }, "work failed");
@@ -123,11 +152,13 @@ export async function runServe(ctx: CliContext, self: Command, opts: ServeOption
     ? pgBossWorkQueue({
         connectionString: env.LAB_DATABASE_URL,
         concurrency,
-        expireSeconds: 120,
+        expireSeconds: env.LAB_QUEUE_EXPIRE_SECONDS
+          ? positive(env.LAB_QUEUE_EXPIRE_SECONDS, "LAB_QUEUE_EXPIRE_SECONDS")
+          : 120,
         onError,
       })
     : memoryWorkQueue({ concurrency, onError });
-  const serving: Serving = { git, store, queue, logger, metrics, cache };
+  const serving: Serving = { git, store, queue, logger, metrics, cache, health };
   const holder = `${hostname()}:${process.pid}`;
   const forgeFor = async (): Promise<Forge | null> => {
     if (!github || !env.GITHUB_TOKEN) return null;
@@ -190,17 +221,9 @@ async function serveUntilStopped(
   deps: LoopDeps,
   setup: ServeSetup,
 ): Promise<void> {
-  const { git, store, queue, logger, metrics } = s;
-  const health: Record<string, HealthCheck> = { fetch: { ok: false, detail: "not fetched yet" } };
+  const { git, store, queue, logger, metrics, health } = s;
   const poll = async (): Promise<void> => {
-    try {
-      await git.fetch("default");
-      health.fetch = { ok: true };
-    } catch (err) {
-      health.fetch = { ok: false, detail: err instanceof Error ? err.message : String(err) };
-      metrics.errors.inc({ kind: "fetch" });
-      throw err;
-    }
+    await git.fetch("default");
     const refs = await git.refs();
     await queue.enqueue({
       kind: "branch",

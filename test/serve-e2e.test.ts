@@ -6,9 +6,7 @@
  * pointed at the test remote and signed with the test's secret.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sign } from "@octokit/webhooks-methods";
@@ -19,91 +17,24 @@ import { buildIfStale } from "./fresh-build.js";
 import { startGitHttpServer, type GitHttpServer } from "./git-http-server.js";
 import { makeGitFixture, type GitFixture } from "./git-fixtures.js";
 import { GitHubStandin } from "./github-standin.js";
+import {
+  GH_TOKEN,
+  GIT_TOKEN,
+  MARKER,
+  SECRET,
+  WEB_3,
+  deliver,
+  pullPayload,
+  pushPayload,
+  until as waitFor,
+} from "./serve-harness.js";
 
-const SECRET = "webhook secret of the test";
-const GIT_TOKEN = "git-token-of-the-test";
-const GH_TOKEN = "ghs_standin_token_of_the_test";
-const MARKER = "<!-- lab:plan -->";
-
-interface Examples {
-  name: string;
-  examples: Record<string, unknown>[];
-}
-const require = createRequire(import.meta.url);
-const ALL = JSON.parse(
-  readFileSync(require.resolve("@octokit/webhooks-examples/api.github.com/index.json"), "utf8"),
-) as Examples[];
-
-function example(event: string, match: (p: Record<string, unknown>) => boolean) {
-  const found = ALL.find((e) => e.name === event)?.examples.find(match);
-  if (!found) throw new Error(`no ${event} example`);
-  return structuredClone(found);
-}
-
-const REPOSITORY = { full_name: "acme/infra", name: "infra", owner: { login: "acme" } };
-
-/** GitHub's push example, for `after` on main of acme/infra. */
-function pushPayload(after: string): string {
-  const p = example("push", (e) => e.ref === "refs/heads/master");
-  Object.assign(p, { ref: "refs/heads/main", after, deleted: false, created: false });
-  Object.assign(p.repository as object, REPOSITORY);
-  return JSON.stringify(p);
-}
-
-/** GitHub's pull_request example with `action`, for pull request `n` at `head`. */
-function pullPayload(action: string, n: number, head: string): string {
-  const p = example("pull_request", (e) => e.action === "opened");
-  const pr = p.pull_request as Record<string, unknown>;
-  Object.assign(p, { action, number: n });
-  Object.assign(pr, { number: n, merged: false });
-  Object.assign(pr.head as object, { sha: head });
-  Object.assign(pr.base as object, { ref: "main" });
-  Object.assign(p.repository as object, REPOSITORY);
-  return JSON.stringify(p);
-}
-
-let deliveries = 0;
 /** What lab serve logged (JSON lines on stdout), shown when a wait times out. */
 const served = { log: "" };
 
-async function deliver(url: string, event: string, body: string, signature?: string) {
-  const res = await fetch(`${url}/hooks/github`, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      "x-github-event": event,
-      "x-github-delivery": `e2e-${process.pid}-${++deliveries}`,
-      "x-hub-signature-256": signature ?? (await sign(SECRET, body)),
-    },
-    body,
-  });
-  return res.status;
+function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 20_000) {
+  return waitFor(what, probe, ms, () => served.log);
 }
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false>,
-  ms = 20_000,
-) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) {
-      throw new Error(
-        `timed out waiting for ${what}; lab serve's log ends:\n${served.log.slice(-4000)}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const WEB_3: Readonly<Record<string, string>> = {
-  ...SMALL_REPO,
-  "servers.yaml":
-    SMALL_REPO["servers.yaml"]! +
-    "  web-3: { provider: ssh, labels: [web], environment: prod, address: 10.0.0.3 }\n",
-};
 
 describe("lab serve (GitHub's API is a stand-in)", () => {
   let fixture: GitFixture;
@@ -121,6 +52,23 @@ describe("lab serve (GitHub's API is a stand-in)", () => {
     } finally {
       await store.close();
     }
+  }
+
+  /** The files of main's head, as the work copy of the fixture has them. */
+  async function mainFiles(): Promise<Record<string, string>> {
+    const { execFileSync } = await import("node:child_process");
+    const out: Record<string, string> = {};
+    const names = execFileSync(
+      "git",
+      ["-C", fixture.bare, "ls-tree", "-r", "--name-only", "main"],
+      { encoding: "utf8" },
+    );
+    for (const name of names.split("\n").filter(Boolean)) {
+      out[name] = execFileSync("git", ["-C", fixture.bare, "show", `main:${name}`], {
+        encoding: "utf8",
+      });
+    }
+    return out;
   }
 
   async function runs(): Promise<{ revision: string; result: string | null; trigger: string }[]> {
@@ -278,6 +226,93 @@ describe("lab serve (GitHub's API is a stand-in)", () => {
     const applied = fresh.filter((r) => r.result === "ok");
     expect(applied).toEqual([{ revision: last, result: "ok", trigger: "push" }]);
     expect(fresh.length).toBeLessThanOrEqual(2);
+  });
+
+  it("the base moves under an open pull request: planned again on the new base, without its change", async () => {
+    const php = SMALL_REPO["labels.yaml"]!.replace("[nginx]", "[nginx, php]");
+    const head = await fixture.pushPull(9, { ...(await mainFiles()), "labels.yaml": php });
+    expect(await deliver(url, "pull_request", pullPayload("opened", 9, head))).toBe(202);
+    await until("pull request 9 planned", () =>
+      Promise.resolve(github.comments(9).find((c) => c.body.startsWith(MARKER))),
+    );
+    // Another change lands on main: a server of its own.
+    const files = await mainFiles();
+    const web4 = `${files["servers.yaml"]!}  web-4: { provider: ssh, labels: [web], environment: prod, address: 10.0.0.4 }\n`;
+    const base = await fixture.commit({ ...files, "servers.yaml": web4 });
+    expect(await deliver(url, "push", pushPayload(base))).toBe(202);
+    const comment = await until("pull request 9 planned on the new base", () =>
+      Promise.resolve(github.comments(9).find((c) => c.body.includes(base.slice(0, 12)))),
+    );
+    expect(github.comments(9)).toHaveLength(1);
+    expect(comment.body).toContain("php");
+    // web-4 came with the base: it is not added by this pull request (it only gains php, as
+    // every web server does once the pull request lands).
+    expect(comment.body).toMatch(/\| \*\*Servers\*\* \| 0 \| 3 \|/);
+    expect(comment.body).toContain("<b>web-4</b>: change, 1 change");
+    expect(comment.body).not.toMatch(/web-4<\/b>: add/);
+  });
+
+  it("a pull request that no longer merges cleanly says so in its comment and its status", async () => {
+    const files = await mainFiles();
+    const head = await fixture.pushPull(10, {
+      ...files,
+      "lab.yaml": "lab:\n  name: from-the-pull\n",
+    });
+    expect(await deliver(url, "pull_request", pullPayload("opened", 10, head))).toBe(202);
+    await until("pull request 10 planned", () =>
+      Promise.resolve(github.comments(10).find((c) => c.body.startsWith(MARKER))),
+    );
+    const base = await fixture.commit({ ...files, "lab.yaml": "lab:\n  name: from-main\n" });
+    expect(await deliver(url, "push", pushPayload(base))).toBe(202);
+    const comment = await until("the conflict said", () =>
+      Promise.resolve(github.comments(10).find((c) => c.body.includes("does not merge cleanly"))),
+    );
+    expect(comment.body).toContain("`lab.yaml`");
+    const status = await until("a failing lab/plan status", () =>
+      Promise.resolve(
+        github.statuses.filter((s) => s.url.endsWith(`/${head}`) && s.context === "lab/plan").at(-1)
+          ?.state === "failure",
+      ),
+    );
+    expect(status).toBe(true);
+  });
+
+  it("the forge answering 502 once: retried, one comment", async () => {
+    const head = await fixture.pushPull(11, {
+      ...(await mainFiles()),
+      "sizes.yaml": SMALL_REPO["sizes.yaml"]!.replace("min_cores: 2", "min_cores: 4"),
+    });
+    github.failNext(1, { kind: "status", status: 502, method: "POST" });
+    expect(await deliver(url, "pull_request", pullPayload("opened", 11, head))).toBe(202);
+    await until("pull request 11 commented", () =>
+      Promise.resolve(github.comments(11).find((c) => c.body.startsWith(MARKER))),
+    );
+    expect(github.comments(11)).toHaveLength(1);
+  });
+
+  it("the remote down: retried, /healthz says so, the last good revision stays; back up, it applies", async () => {
+    const good = await lastGood();
+    const sha = await fixture.commit({
+      ...(await mainFiles()),
+      "lab.yaml": "lab:\n  name: while-down\n",
+    });
+    http.failNext(1000, 503);
+    expect(await deliver(url, "push", pushPayload(sha))).toBe(202);
+    const health = await until("healthz to say the fetch failed", async () => {
+      const res = await fetch(`${url}/healthz`);
+      return res.status === 503
+        ? ((await res.json()) as { checks: Record<string, { detail?: string }> })
+        : null;
+    });
+    expect(health.checks.fetch?.detail).toMatch(/503|not answering|failed/);
+    expect(await lastGood()).toBe(good);
+    http.failNext(0, 503);
+    expect(await deliver(url, "push", pushPayload(sha))).toBe(202);
+    await until(
+      "the commit applied once the remote is back",
+      async () => (await lastGood()) === sha,
+    );
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
   });
 
   it("stops on SIGTERM", async () => {
