@@ -24,6 +24,7 @@ import { gitStage } from "./git.js";
 import { cacheStage } from "./cache.js";
 import { parsersStage } from "./parsers.js";
 import { reconcileStage } from "./reconcile.js";
+import { serveStage } from "./serve.js";
 
 export interface Stage<I> {
   name: string;
@@ -224,6 +225,7 @@ export const STAGES: ReadonlyMap<string, Stage<unknown>> = new Map<string, Stage
   ["git", gitStage],
   ["cache", cacheStage(configFiles)],
   ["reconcile", reconcileStage],
+  ["serve", serveStage],
 ]);
 
 /** The order stages run and print in. */
