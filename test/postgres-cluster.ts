@@ -19,6 +19,8 @@ export interface PostgresCluster {
   /** `postgres://postgres@127.0.0.1:PORT/lab` */
   url: string;
   port: number;
+  /** A new, empty database of its own in the cluster (one per test): its URL. */
+  freshDatabase(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -115,5 +117,18 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     await stop();
     throw err;
   }
-  return { url: `postgres://postgres@127.0.0.1:${port}/lab`, port, stop };
+  const url = `postgres://postgres@127.0.0.1:${port}/lab`;
+  let databases = 0;
+  const freshDatabase = async (): Promise<string> => {
+    const name = `t${++databases}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE ${name}`);
+    } finally {
+      await admin.end();
+    }
+    return url.replace(/\/lab$/, `/${name}`);
+  };
+  return { url, port, freshDatabase, stop };
 }

@@ -8,7 +8,6 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pgBossWorkQueue, type PgBossWorkQueueOptions } from "../adapters/queue/pg-boss-queue.js";
 import { LabError } from "../core/errors.js";
@@ -19,7 +18,6 @@ import { buildIfStale } from "./fresh-build.js";
 import { startPostgresCluster, type PostgresCluster } from "./postgres-cluster.js";
 
 let cluster: PostgresCluster;
-let count = 0;
 const opened: WorkQueue[] = [];
 
 beforeAll(async () => {
@@ -34,18 +32,6 @@ afterAll(async () => {
   removeTemps();
   await cluster?.stop();
 });
-
-async function freshDatabase(): Promise<string> {
-  const name = `q${++count}`;
-  const admin = new pg.Client({ connectionString: cluster.url });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  return cluster.url.replace(/\/lab$/, `/${name}`);
-}
 
 function push(n: number, branch = "main"): BranchWork {
   return { kind: "branch", branch, revision: `r${n}`, trigger: "push" };
@@ -118,7 +104,7 @@ const BACKENDS: Backend[] = [
       return Promise.resolve(queue);
     },
   },
-  { kind: "pg-boss", open: async (options) => pgQueue(await freshDatabase(), options) },
+  { kind: "pg-boss", open: async (options) => pgQueue(await cluster.freshDatabase(), options) },
 ];
 
 describe.each(BACKENDS)("work queue contract: $kind", (backend) => {
@@ -256,7 +242,7 @@ describe.each(BACKENDS)("work queue contract: $kind", (backend) => {
 
 describe("work queue in PostgreSQL: several replicas", () => {
   it("two replicas on one database keep one waiting item per key, the newest", async () => {
-    const url = await freshDatabase();
+    const url = await cluster.freshDatabase();
     const [a, b] = [pgQueue(url), pgQueue(url)];
     for (let n = 1; n <= 6; n++) await (n % 2 ? a : b).enqueue(push(n));
     expect(await a.depth()).toBe(1);
@@ -270,7 +256,7 @@ describe("work queue in PostgreSQL: several replicas", () => {
   });
 
   it("an item whose key runs on one replica waits, though another replica is free", async () => {
-    const url = await freshDatabase();
+    const url = await cluster.freshDatabase();
     const started: [string, WorkItem][] = [];
     const release = gate();
     const [a, b] = [pgQueue(url), pgQueue(url)];
@@ -296,7 +282,7 @@ describe("work queue in PostgreSQL: several replicas", () => {
   });
 
   it("a stopped replica's unfinished item is taken up by another", async () => {
-    const url = await freshDatabase();
+    const url = await cluster.freshDatabase();
     const first = pgQueue(url, { retryLimit: 2, retryDelaySeconds: 0 });
     let began = false;
     let told = false;
@@ -338,7 +324,7 @@ describe("work queue in PostgreSQL: a replica killed mid-run", () => {
   beforeAll(buildIfStale, 180_000);
 
   it("loses no item: its lease is kept while it lives, and after SIGKILL another takes it once it expires", async () => {
-    const url = await freshDatabase();
+    const url = await cluster.freshDatabase();
     const survivor = pgQueue(url, { expireSeconds: 3, retryLimit: 2, retryDelaySeconds: 0 });
     await survivor.enqueue(push(9));
     const script = join(tempDir("lab-queue-"), "replica.mjs");

@@ -8,7 +8,6 @@
 import { spawn } from "node:child_process";
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { join } from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStateStore } from "../adapters/state/open-state-store.js";
 import type { StateStore } from "../core/state-store.js";
@@ -20,7 +19,6 @@ import { startGitHttpServer, type GitHttpServer } from "./git-http-server.js";
 import { startPostgresCluster, type PostgresCluster } from "./postgres-cluster.js";
 
 let cluster: PostgresCluster;
-let databases = 0;
 const cleanups: Array<() => Promise<unknown>> = [];
 
 beforeAll(async () => {
@@ -40,19 +38,6 @@ const WITH_WEB_3 = {
     SMALL_REPO["servers.yaml"]! +
     "  web-3: { provider: ssh, labels: [web], environment: prod, address: 10.0.0.3 }\n",
 };
-
-/** A database of its own in the cluster, for one test. */
-async function freshDatabase(): Promise<string> {
-  const name = `e2e${++databases}`;
-  const admin = new pg.Client({ connectionString: cluster.url });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  return cluster.url.replace(/\/lab$/, `/${name}`);
-}
 
 interface Setup {
   git: GitFixture;
@@ -77,7 +62,7 @@ async function setup(): Promise<Setup> {
     git,
     server,
     url: `${server.url}/remote.git`,
-    databaseUrl: await freshDatabase(),
+    databaseUrl: await cluster.freshDatabase(),
     stateDir,
     first,
   };

@@ -42,18 +42,6 @@ function manualClock(start = Date.UTC(2026, 0, 2, 3, 4, 5)): Clock & { advance(m
   return { now: () => now, advance: (ms) => (now += ms) };
 }
 
-async function freshDatabase(): Promise<string> {
-  const name = `t${++count}`;
-  const admin = new pg.Client({ connectionString: cluster.url });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  return cluster.url.replace(/\/lab$/, `/${name}`);
-}
-
 /** Runs one SQL statement on a store's database behind the API's back. */
 async function rawExec(kind: StateStoreKind, place: string, statement: string): Promise<void> {
   if (kind === "sqlite") {
@@ -123,7 +111,7 @@ const BACKENDS: Backend[] = [
   },
   {
     kind: "postgres",
-    place: freshDatabase,
+    place: () => cluster.freshDatabase(),
     open: (place, clock, keepDeliveries) =>
       openPostgresStore({
         url: place,
@@ -705,7 +693,7 @@ describe("state store: contended leases", () => {
 
 describe("PostgreSQL state store specifics", () => {
   it("decides lease expiry by the database's now(), not a replica's clock", async () => {
-    const url = await freshDatabase();
+    const url = await cluster.freshDatabase();
     const yearBehind: Clock = { now: () => Date.now() - 365 * 24 * 3600 * 1000 };
     const behind = await openPostgresStore({ url, clock: yearBehind });
     const onTime = await openPostgresStore({ url });
@@ -720,7 +708,7 @@ describe("PostgreSQL state store specifics", () => {
   });
 
   it("migrates one fresh database from two replicas opening it at once", async () => {
-    const url = await freshDatabase();
+    const url = await cluster.freshDatabase();
     const stores = await Promise.all([openPostgresStore({ url }), openPostgresStore({ url })]);
     opened.push(...stores);
     const ids = await Promise.all(
@@ -743,7 +731,7 @@ describe("PostgreSQL state store specifics", () => {
   });
 
   it("names the database in an error once open, and recovers when it is back", async () => {
-    const url = await freshDatabase();
+    const url = await cluster.freshDatabase();
     const name = new URL(url).pathname.slice(1);
     const store = await openPostgresStore({ url, connectTimeoutMs: 2000 });
     opened.push(store);
