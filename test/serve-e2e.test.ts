@@ -290,6 +290,22 @@ describe("lab serve (GitHub's API is a stand-in)", () => {
     expect(github.comments(11)).toHaveLength(1);
   });
 
+  it("the forge answering 403 with a rate-limit reset: waits for the reset, then posts", async () => {
+    const head = await fixture.pushPull(12, {
+      ...(await mainFiles()),
+      "sizes.yaml": SMALL_REPO["sizes.yaml"]!.replace("min_cores: 2", "min_cores: 3"),
+    });
+    github.failNext(1, { kind: "primary", status: 403, resetIn: 2, method: "POST" });
+    const asked = Date.now();
+    expect(await deliver(url, "pull_request", pullPayload("opened", 12, head))).toBe(202);
+    await until("pull request 12 commented", () =>
+      Promise.resolve(github.comments(12).find((c) => c.body.startsWith(MARKER))),
+    );
+    expect(github.comments(12)).toHaveLength(1);
+    // The reset was two seconds away: the comment came after it, not before.
+    expect(Date.now() - asked).toBeGreaterThanOrEqual(1000);
+  });
+
   it("the remote down: retried, /healthz says so, the last good revision stays; back up, it applies", async () => {
     const good = await lastGood();
     const sha = await fixture.commit({
