@@ -2,12 +2,13 @@
 import { Command } from "commander";
 import type { SourcePos } from "../core/diagnostics.js";
 import { LabError } from "../core/errors.js";
-import type { ResolvedModel } from "../core/model.js";
+import type { LoadedRepo, ResolvedModel } from "../core/model.js";
 import type { Explanation, ExplanationStep } from "../reconciler/resolve/explain.js";
 import { loadModel, type CliContext } from "./context.js";
 import { examples } from "./examples.js";
-import { parseKind } from "./kinds.js";
+import { parseKind, type Kind } from "./kinds.js";
 import { emit, outputOption, type OutputFormat } from "./output.js";
+import { printFromServer, segment, serverUrl } from "./serve-client.js";
 import type { Style } from "./printers/color.js";
 import { renderTree, type TreeNode } from "./printers/tree.js";
 
@@ -58,6 +59,22 @@ function refuseCheck(model: ResolvedModel, name: string, server: string): void {
   );
 }
 
+/** Why `server` is in or out of the group or alert `target`; a name not found is a NotFoundError. */
+export async function explanationOf(
+  repo: LoadedRepo,
+  model: ResolvedModel,
+  server: string,
+  kind: Kind,
+  target: string,
+): Promise<Explanation> {
+  const targetKind = kind === "groups" ? "group" : "alert";
+  const { findServer } = await import("./show-server.js");
+  const { explain } = await import("../reconciler/resolve/explain.js");
+  findServer(model, server);
+  if (targetKind === "alert") refuseCheck(model, target, server);
+  return explain(repo, model, server, targetKind, target);
+}
+
 export function explainCommand(ctx: CliContext): Command {
   return new Command("explain")
     .description("why a server is in or out of a group or an alert, naming each rule and its place")
@@ -85,13 +102,13 @@ export function explainCommand(ctx: CliContext): Command {
       ) => {
         parseKind(word, ["servers"], "explain");
         const kind = parseKind(targetWord, ["groups", "alerts"], "explain server NAME");
+        const url = serverUrl(ctx);
+        if (url) {
+          const path = `/api/v1/servers/${segment(server)}/explain/${kind}/${segment(target)}`;
+          return printFromServer(ctx, url, path, opts.output);
+        }
         const { repo, model } = await loadModel(ctx, self);
-        const targetKind = kind === "groups" ? "group" : "alert";
-        const { findServer } = await import("./show-server.js");
-        const { explain } = await import("../reconciler/resolve/explain.js");
-        findServer(model, server);
-        if (targetKind === "alert") refuseCheck(model, target, server);
-        const e = explain(repo, model, server, targetKind, target);
+        const e = await explanationOf(repo, model, server, kind, target);
         await emit(
           ctx,
           opts.output,

@@ -2,13 +2,26 @@
 import type { ResolvedModel } from "../core/model.js";
 import { CHECKS } from "../core/check-catalog.js";
 import type { Kind } from "./kinds.js";
-import { cellList, cellValue } from "./printers/table.js";
+import type { Style } from "./printers/color.js";
+import { cellList, cellValue, renderTable } from "./printers/table.js";
 
 export interface ListView {
   headers: string[];
   wideHeaders: string[];
   /** One entry per item: its table cells (normal, then wide extras) and its JSON. */
   items: { cells: string[]; wide: string[]; json: Record<string, unknown> }[];
+}
+
+/** What `lab get KIND -o json` prints for a view (a broken repo's diagnostics go beside it). */
+export function listJson(view: ListView): { kind: "List"; items: Record<string, unknown>[] } {
+  return { kind: "List", items: view.items.map((i) => i.json) };
+}
+
+/** The table `lab get KIND` prints; `wide` adds the extra columns. */
+export function listTable(view: ListView, wide: boolean, style: Style): string {
+  const headers = wide ? [...view.headers, ...view.wideHeaders] : view.headers;
+  const rows = view.items.map((i) => (wide ? [...i.cells, ...i.wide] : i.cells));
+  return renderTable(headers, rows, style);
 }
 
 type Touches = (servers: readonly string[]) => boolean;

@@ -4,13 +4,13 @@ import { eprintln, loadModel, withDiagnostics, type CliContext } from "./context
 import { examples } from "./examples.js";
 import { kindAliases, parseKind, type Kind } from "./kinds.js";
 import { emit, outputOption, type OutputFormat } from "./output.js";
-import { renderTable } from "./printers/table.js";
 import {
   addSelectorFlags,
   SELECTOR_HELP,
   selectedServers,
   type SelectorFlags,
 } from "./selector-flags.js";
+import { printFromServer, selectorQuery, serverUrl } from "./serve-client.js";
 
 const KINDS: readonly Kind[] = ["servers", "labels", "groups", "alerts", "sizes", "secrets"];
 
@@ -34,9 +34,15 @@ export function getCommand(ctx: CliContext): Command {
     )
     .action(async (word: string, opts: SelectorFlags & { output: OutputFormat }, self: Command) => {
       const kind = parseKind(word, KINDS, "get");
+      const server = serverUrl(ctx);
+      if (server) {
+        const none = `No ${kind} found.`;
+        const query = selectorQuery(opts);
+        return printFromServer(ctx, server, `/api/v1/${kind}`, opts.output, { query, none });
+      }
       const answer = await loadModel(ctx, self, { answerBroken: true });
       const { model } = answer;
-      const { listView } = await import("./get-views.js");
+      const { listJson, listTable, listView } = await import("./get-views.js");
       const view = listView(model, kind, await selectedServers(model, opts));
       if ((opts.output === "table" || opts.output === "wide") && !view.items.length) {
         eprintln(ctx, `No ${kind} found.`);
@@ -45,13 +51,8 @@ export function getCommand(ctx: CliContext): Command {
       await emit(
         ctx,
         opts.output,
-        () => withDiagnostics(answer, { kind: "List", items: view.items.map((i) => i.json) }),
-        () => {
-          const wide = opts.output === "wide";
-          const headers = wide ? [...view.headers, ...view.wideHeaders] : view.headers;
-          const rows = view.items.map((i) => (wide ? [...i.cells, ...i.wide] : i.cells));
-          return renderTable(headers, rows, ctx.out);
-        },
+        () => withDiagnostics(answer, listJson(view)),
+        () => listTable(view, opts.output === "wide", ctx.out),
       );
     });
 }

@@ -11,6 +11,7 @@ import { planCommand } from "./plan.js";
 import { applyCommand, reconcileCommand } from "./reconcile.js";
 import { serveCommand } from "./serve.js";
 import { renderCommand } from "./render.js";
+import { CLIENT_VERBS, takeServerFlag } from "./serve-client.js";
 import { showCommand } from "./show.js";
 import { targetsCommand } from "./targets.js";
 import { validateCommand } from "./validate.js";
@@ -62,7 +63,9 @@ export function buildProgram(ctx: CliContext): Command {
       "after",
       "\nExamples:\n  lab validate\n  lab get servers --label mailserver\n  lab show server worker-5\n" +
         "\nEnvironment: LAB_REPO (the repo), NO_COLOR (no colour), LAB_DEBUG=1 (stack traces of internal errors),\n" +
-        "LAB_CACHE_DIR / LAB_NO_CACHE=1 (the parse cache), LAB_DATABASE_URL (a PostgreSQL state store), LAB_GIT_TOKEN\n",
+        "LAB_CACHE_DIR / LAB_NO_CACHE=1 (the parse cache), LAB_DATABASE_URL (a PostgreSQL state store), LAB_GIT_TOKEN\n" +
+        '\nClient mode: lab --server URL get|show|targets|explain … (or LAB_SERVER=URL) asks a running "lab serve"\n' +
+        "for the revision it applied instead of reading the repo; LAB_API_TOKEN is sent as a bearer token.\n",
     );
   const inherit = (parent: Command, cmd: Command): void => {
     cmd.copyInheritedSettings(parent);
@@ -107,9 +110,18 @@ export function reportError(ctx: CliContext, err: unknown): number {
 
 /** Run `lab` with `argv` (without node and the script); resolves to the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const ctx = makeContext(io);
+  let ctx = makeContext(io);
   try {
-    await buildProgram(ctx).parseAsync([...argv], { from: "user" });
+    // The program's options that take a value: what may stand between `--server` and the verb.
+    const { server, argv: rest, verb } = takeServerFlag(argv, new Set(["--repo"]));
+    if (server) {
+      if (!verb || !CLIENT_VERBS.has(verb)) {
+        const not = verb ? `, not "${verb}"` : "";
+        throw new UsageError(`--server works with get, show, targets and explain${not}`);
+      }
+      ctx = makeContext({ ...io, env: { ...io.env, LAB_SERVER: server } });
+    }
+    await buildProgram(ctx).parseAsync(rest, { from: "user" });
     return ctx.exitCode;
   } catch (err) {
     return reportError(ctx, err);

@@ -4,6 +4,7 @@ import { loadModel, withDiagnostics, type CliContext } from "./context.js";
 import { examples } from "./examples.js";
 import { kindAliases, parseKind, type Kind } from "./kinds.js";
 import { emit, outputOption, type OutputFormat } from "./output.js";
+import { printFromServer, segment, serverUrl } from "./serve-client.js";
 
 const KINDS: readonly Kind[] = ["servers", "labels", "groups", "alerts", "secrets", "sizes"];
 
@@ -26,6 +27,9 @@ export function showCommand(ctx: CliContext): Command {
     )
     .action(async (word: string, name: string, opts: { output: OutputFormat }, self: Command) => {
       const kind = parseKind(word, KINDS, "show");
+      const server = serverUrl(ctx);
+      if (server)
+        return printFromServer(ctx, server, `/api/v1/${kind}/${segment(name)}`, opts.output);
       const answer = await loadModel(ctx, self, { answerBroken: true });
       const { model } = answer;
       const { viewOf } = await import("./show-views.js");

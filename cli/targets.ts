@@ -4,6 +4,7 @@ import { loadModel, withDiagnostics, type CliContext } from "./context.js";
 import { examples } from "./examples.js";
 import { parseKind } from "./kinds.js";
 import { emit, outputOption, type OutputFormat } from "./output.js";
+import { printFromServer, segment, serverUrl } from "./serve-client.js";
 
 export function targetsCommand(ctx: CliContext): Command {
   return new Command("targets")
@@ -14,6 +15,9 @@ export function targetsCommand(ctx: CliContext): Command {
     .addHelpText("after", examples("lab targets server db-1", "lab targets server db-1 -o json"))
     .action(async (word: string, name: string, opts: { output: OutputFormat }, self: Command) => {
       parseKind(word, ["servers"], "targets");
+      const url = serverUrl(ctx);
+      if (url)
+        return printFromServer(ctx, url, `/api/v1/servers/${segment(name)}/targets`, opts.output);
       const answer = await loadModel(ctx, self, { answerBroken: true });
       const { model } = answer;
       const { findServer, serverJson, targetsText } = await import("./show-server.js");
