@@ -259,6 +259,12 @@ async function serveUntilStopped(
         return jsonResponse(200, { kind: "PullPlan", ...record });
       },
     },
+    ...(await import("./serve-api.js")).readApiRoutes({
+      store,
+      git,
+      check: deps.check,
+      token: ctx.io.env.LAB_API_TOKEN,
+    }),
   ];
   if (setup.secret) {
     routes.push({
