@@ -12,7 +12,7 @@ import type { GitSource, PullHead } from "../../core/git-source.js";
 import type { StateStore } from "../../core/state-store.js";
 import { plan } from "../plan/plan.js";
 import { planSide } from "../plan/plan-side.js";
-import type { Plan } from "../plan/plan-types.js";
+import type { Plan, PlanSide } from "../plan/plan-types.js";
 import type { KeyedCheck } from "../reconcile/one-pass.js";
 import { diagnosticsComment, diagnosticsSummaryLine } from "../report/diagnostics-comment.js";
 import {
@@ -32,6 +32,34 @@ export interface PullPlanDeps {
   check: (source: FileSource, signal?: AbortSignal) => Promise<KeyedCheck>;
   fileUrl: FileUrl;
   log: LoopLogger;
+  /**
+   * The base sides planned lately, by commit (checked and rendered once for every pull request
+   * planned against the same base head); the newest only.
+   */
+  bases?: Map<string, PlanSide | null>;
+}
+
+/** Base sides kept: the newest base head only (every open pull request is planned against it). */
+const KEPT_BASES = 1;
+
+/** The base head's side: checked and rendered, or taken from those planned lately. */
+async function baseSideOf(
+  deps: PullPlanDeps,
+  base: string,
+  signal?: AbortSignal,
+): Promise<PlanSide | null> {
+  const kept = deps.bases?.get(base);
+  if (kept !== undefined) return kept;
+  const checked = (await deps.check(await deps.git.tree(base, signal), signal)).checked;
+  const side = checked.model ? planSide(base, checked.repo, checked.model) : null;
+  if (deps.bases) {
+    deps.bases.set(base, side);
+    for (const key of deps.bases.keys()) {
+      if (deps.bases.size <= KEPT_BASES) break;
+      deps.bases.delete(key);
+    }
+  }
+  return side;
 }
 
 /** What planning a pull request came to. */
@@ -172,12 +200,10 @@ export async function planPull(
     const outcome = { number, result: "invalid" as const, summary, head: pull.revision, base };
     return record(outcome, written, merged.tree.revision);
   }
-  const baseChecked = await deps.check(await git.tree(base, signal), signal);
   const headSide = planSide(pull.revision, head.checked.repo, head.checked.model);
-  const baseModel = baseChecked.checked.model;
   const thePlan = plan({
     head: headSide,
-    base: baseModel ? planSide(base, baseChecked.checked.repo, baseModel) : null,
+    base: await baseSideOf(deps, base, signal),
     applied: null,
   });
   const summary = planSummaryLine(thePlan);

@@ -145,6 +145,7 @@ async function onPull(
 
 export function serveLoop(deps: LoopDeps): WorkHandler {
   const merged: Merged = new Map();
+  deps.bases ??= new Map();
   return async (item, signal) => {
     const outcome =
       item.kind === "branch"
