@@ -119,6 +119,9 @@ export async function runServe(ctx: CliContext, self: Command, opts: ServeOption
   const { host, port } = parseListen(opts.listen);
   const concurrency = positive(opts.concurrency, "--concurrency");
   const pollSeconds = positive(opts.pollInterval, "--poll-interval", true);
+  const expireSeconds = env.LAB_QUEUE_EXPIRE_SECONDS
+    ? positive(env.LAB_QUEUE_EXPIRE_SECONDS, "LAB_QUEUE_EXPIRE_SECONDS")
+    : 120;
   let github = opts.githubRepo ? repoName(opts.githubRepo) : null;
   const secret = env.LAB_WEBHOOK_SECRET
     ? webhookSecret(env.LAB_WEBHOOK_SECRET, "LAB_WEBHOOK_SECRET")
@@ -152,9 +155,7 @@ export async function runServe(ctx: CliContext, self: Command, opts: ServeOption
     ? pgBossWorkQueue({
         connectionString: env.LAB_DATABASE_URL,
         concurrency,
-        expireSeconds: env.LAB_QUEUE_EXPIRE_SECONDS
-          ? positive(env.LAB_QUEUE_EXPIRE_SECONDS, "LAB_QUEUE_EXPIRE_SECONDS")
-          : 120,
+        expireSeconds,
         onError,
       })
     : memoryWorkQueue({ concurrency, onError });

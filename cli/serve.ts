@@ -40,7 +40,9 @@ export function serveCommand(ctx: CliContext): Command {
       "\nEnvironment: LAB_WEBHOOK_SECRET (POST /hooks/github takes only deliveries signed with it;\n" +
         "without it webhooks are off), GITHUB_TOKEN and LAB_GITHUB_API_URL (the forge; without a\n" +
         "token no comment is written), LAB_GIT_TOKEN (the remote), LAB_DATABASE_URL (PostgreSQL:\n" +
-        "the queue and the state shared by several replicas), LAB_LOG_LEVEL (default info).\n" +
+        "the queue and the state shared by several replicas), LAB_QUEUE_EXPIRE_SECONDS (with\n" +
+        "PostgreSQL: how long a killed replica's work waits before another takes it; default 120),\n" +
+        "LAB_LOG_LEVEL (default info).\n" +
         "Endpoints: POST /hooks/github, GET /healthz, GET /metrics, GET /api/v1/plans/<number>.\n" +
         examples(
           "LAB_WEBHOOK_SECRET=… GITHUB_TOKEN=… lab --repo https://github.com/acme/infra.git serve",
