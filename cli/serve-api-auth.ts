@@ -4,9 +4,6 @@
  * $LAB_API_TOKEN`, compared in constant time; without LAB_API_TOKEN, no one else.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
-import { channel } from "node:diagnostics_channel";
-import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
-import type { Socket } from "node:net";
 
 /** 127.0.0.0/8, ::1, and IPv4 loopback written as IPv6 (`::ffff:127.0.0.1`). */
 export function isLoopback(address: string | undefined): boolean {
@@ -42,31 +39,4 @@ export function authorize(
   // Digests of equal length, so that the comparison takes the same time whatever the token.
   if (m && timingSafeEqual(digest(m[1]!), digest(token))) return { ok: true };
   return { ok: false, error: "a request from another machine needs Authorization: Bearer <token>" };
-}
-
-/**
- * Remote addresses of the requests in flight, by their headers object (the one a route's
- * request carries). The HTTP server does not pass the socket to its routes, so the address is
- * taken from node:http's own diagnostics channel, published for every request before it is
- * handled. A request the channel did not see has no address: not loopback.
- */
-const peers = new WeakMap<IncomingHttpHeaders, string>();
-const requestStart = channel("http.server.request.start");
-let watching = false;
-
-function remember(message: unknown): void {
-  const { request, socket } = message as { request: IncomingMessage; socket: Socket };
-  if (socket.remoteAddress) peers.set(request.headers, socket.remoteAddress);
-}
-
-/** Starts noting the remote address of every request this process serves. */
-export function watchPeers(): void {
-  if (watching) return;
-  watching = true;
-  requestStart.subscribe(remember);
-}
-
-/** The remote address of the request with these headers, if it was seen. */
-export function peerOf(headers: IncomingHttpHeaders): string | undefined {
-  return peers.get(headers);
 }

@@ -21,7 +21,7 @@ import { parseKind, type Kind } from "./kinds.js";
 import { makeStyle, type Style } from "./printers/color.js";
 import { formatJson } from "./printers/json.js";
 import { collect, FLAGS, selectedServers, type SelectorFlags } from "./selector-flags.js";
-import { authorize, peerOf, watchPeers } from "./serve-api-auth.js";
+import { authorize } from "./serve-api-auth.js";
 import { viewOf } from "./show-views.js";
 import { findServer, serverJson, targetsText } from "./show-server.js";
 
@@ -190,13 +190,12 @@ function failure(err: unknown): HttpResponse {
 }
 
 export function readApiRoutes(deps: ReadApiDeps): Route[] {
-  watchPeers();
   const applied = appliedModel(deps);
   const guarded =
     (answer: Answer) =>
     async (request: HttpRequest): Promise<HttpResponse> => {
       const auth = request.headers.authorization;
-      const verdict = authorize(peerOf(request.headers), auth, deps.token || undefined);
+      const verdict = authorize(request.remoteAddress, auth, deps.token || undefined);
       if (!verdict.ok)
         return jsonResponse(401, { error: verdict.error }, { "www-authenticate": "Bearer" });
       try {

@@ -31,6 +31,8 @@ export interface HttpRequest {
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
+  /** The client's address (the socket's peer; a proxy in front shows as itself). */
+  readonly remoteAddress: string | undefined;
   /** The raw body, exactly as it came (a signature is computed over these bytes). */
   readonly body: Buffer;
   /** Aborted when the client goes away or `close` stops waiting. */
@@ -230,6 +232,7 @@ async function answerFor(
     params,
     query: url.searchParams,
     headers: req.headers,
+    remoteAddress: req.socket.remoteAddress,
     body: body.bytes,
     signal,
   };
