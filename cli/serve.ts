@@ -43,7 +43,10 @@ export function serveCommand(ctx: CliContext): Command {
         "the queue and the state shared by several replicas), LAB_QUEUE_EXPIRE_SECONDS (with\n" +
         "PostgreSQL: how long a killed replica's work waits before another takes it; default 120),\n" +
         "LAB_LOG_LEVEL (default info).\n" +
-        "Endpoints: POST /hooks/github, GET /healthz, GET /metrics, GET /api/v1/plans/<number>.\n" +
+        "Endpoints: POST /hooks/github, GET /healthz, GET /metrics, GET /api/v1/plans/<number>,\n" +
+        "GET /api/v1/<kind>[/<name>] (what lab get/show -o json print, from the applied revision;\n" +
+        "from another machine with Authorization: Bearer $LAB_API_TOKEN). lab --server URL get …\n" +
+        "asks a running lab serve instead of loading the repo.\n" +
         examples(
           "LAB_WEBHOOK_SECRET=… GITHUB_TOKEN=… lab --repo https://github.com/acme/infra.git serve",
           "lab --repo ~/infra serve --listen 0.0.0.0:7443 --poll-interval 30",
