@@ -1,5 +1,7 @@
 /** What only the native Git source promises: one `git cat-file --batch` process per source. */
-import { readFile, readdir } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GitSource } from "../core/git-source.js";
 import type { RemoteHarness } from "./git-harness.js";
@@ -49,9 +51,6 @@ describe("native GitSource", () => {
   });
 
   it("sources made at once on one empty cache folder each get a whole copy (one is made, not two half ones)", async () => {
-    const { mkdtemp, rm } = await import("node:fs/promises");
-    const { tmpdir } = await import("node:os");
-    const { join } = await import("node:path");
     const dir = await mkdtemp(join(tmpdir(), "lab-mirror-race-"));
     try {
       const cache = join(dir, "mirror.git");
