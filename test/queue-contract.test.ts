@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pgBossWorkQueue, type PgBossWorkQueueOptions } from "../adapters/queue/pg-boss-queue.js";
 import { LabError } from "../core/errors.js";
@@ -241,6 +242,24 @@ describe.each(BACKENDS)("work queue contract: $kind", (backend) => {
 });
 
 describe("work queue in PostgreSQL: several replicas", () => {
+  it("a replica started with another expiry updates the shared queue's, which new items take", async () => {
+    const url = await cluster.freshDatabase();
+    const first = pgQueue(url, { expireSeconds: 30 });
+    await first.enqueue(push(1));
+    const later = pgQueue(url, { expireSeconds: 7 });
+    await later.enqueue(push(2, "other"));
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      const queue = await admin.query(
+        "SELECT expire_seconds FROM pgboss.queue WHERE name = 'lab_work'",
+      );
+      expect(queue.rows).toEqual([{ expire_seconds: 7 }]);
+    } finally {
+      await admin.end();
+    }
+  });
+
   it("two replicas on one database keep one waiting item per key, the newest", async () => {
     const url = await cluster.freshDatabase();
     const [a, b] = [pgQueue(url), pgQueue(url)];

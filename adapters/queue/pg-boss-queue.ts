@@ -117,14 +117,25 @@ export function pgBossWorkQueue(options: PgBossWorkQueueOptions): WorkQueue {
     opened ??= (async () => {
       boss.on("error", (err) => report(onError, undefined, failure("pg-boss", err)));
       await boss.start();
-      await boss.createQueue(name, {
+      const settings = {
         name,
-        policy: "stately",
+        policy: "stately" as const,
         retryLimit: options.retryLimit ?? 3,
         retryDelay: options.retryDelaySeconds ?? 5,
         expireInSeconds: expireSeconds,
-      });
-      const queue = await boss.getQueue(name);
+      };
+      await boss.createQueue(name, settings);
+      let queue = await boss.getQueue(name);
+      // pg-boss keeps a queue's settings from its creation: a replica started with another
+      // expiry (LAB_QUEUE_EXPIRE_SECONDS changed) updates them, or its leases would be renewed
+      // at a rate the queue's expiry does not match. Every replica should say the same.
+      if (
+        queue &&
+        (queue.expireInSeconds !== expireSeconds || queue.retryLimit !== settings.retryLimit)
+      ) {
+        await boss.updateQueue(name, settings);
+        queue = await boss.getQueue(name);
+      }
       if (queue?.policy !== "stately") {
         throw new LabError(
           "STATE",
