@@ -11,13 +11,24 @@ import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
+/** GitHub's `simple-user`, every field its schema requires. */
 export interface StandinUser {
   login: string;
   id: number;
   node_id: string;
   avatar_url: string;
+  gravatar_id: string | null;
   url: string;
   html_url: string;
+  followers_url: string;
+  following_url: string;
+  gists_url: string;
+  starred_url: string;
+  subscriptions_url: string;
+  organizations_url: string;
+  repos_url: string;
+  events_url: string;
+  received_events_url: string;
   type: "User" | "Bot";
   site_admin: boolean;
 }
@@ -32,7 +43,7 @@ export interface StandinComment {
   user: StandinUser;
   created_at: string;
   updated_at: string;
-  author_association: string;
+  author_association: "NONE" | "MEMBER" | "COLLABORATOR" | "CONTRIBUTOR" | "OWNER";
 }
 
 export interface StandinStatus {
@@ -75,8 +86,18 @@ function user(login: string, id: number): StandinUser {
     id,
     node_id: b64(`04:User${id}`),
     avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
+    gravatar_id: "",
     url: `https://api.github.com/users/${login}`,
     html_url: `${GITHUB}/${login}`,
+    followers_url: `https://api.github.com/users/${login}/followers`,
+    following_url: `https://api.github.com/users/${login}/following{/other_user}`,
+    gists_url: `https://api.github.com/users/${login}/gists{/gist_id}`,
+    starred_url: `https://api.github.com/users/${login}/starred{/owner}{/repo}`,
+    subscriptions_url: `https://api.github.com/users/${login}/subscriptions`,
+    organizations_url: `https://api.github.com/users/${login}/orgs`,
+    repos_url: `https://api.github.com/users/${login}/repos`,
+    events_url: `https://api.github.com/users/${login}/events{/privacy}`,
+    received_events_url: `https://api.github.com/users/${login}/received_events`,
     type: login.endsWith("[bot]") ? "Bot" : "User",
     site_admin: false,
   };
