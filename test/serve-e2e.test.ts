@@ -323,6 +323,28 @@ describe.each(["sqlite", "postgres"] as const)(
       expect(Date.now() - asked).toBeGreaterThanOrEqual(1000);
     });
 
+    it("a merged pull request gets what the apply that follows did, in its comment", async () => {
+      const files = {
+        ...(await mainFiles()),
+        "groups.yaml":
+          "groups:\n  everything:\n    match: { environment: prod }\n  webs:\n    match: { labels: [web] }\n",
+      };
+      const head = await fixture.pushPull(13, files);
+      expect(await deliver(url, "pull_request", pullPayload("opened", 13, head))).toBe(202);
+      await until("pull request 13 planned", () =>
+        Promise.resolve(github.comments(13).find((c) => c.body.startsWith(MARKER))),
+      );
+      // Merged: main gets its files, and GitHub says the pull request closed merged.
+      const merge = await fixture.commit(files);
+      expect(await deliver(url, "pull_request", pullPayload("closed", 13, head, true))).toBe(202);
+      const comment = await until("the apply's result on pull request 13", () =>
+        Promise.resolve(github.comments(13).find((c) => c.body.includes("lab apply: applied"))),
+      );
+      expect(comment.body).toContain(merge.slice(0, 12));
+      expect(github.comments(13)).toHaveLength(1);
+      expect(await lastGood()).toBe(merge);
+    });
+
     it("the remote down: retried, /healthz says so, the last good revision stays; back up, it applies", async () => {
       const good = await lastGood();
       const sha = await fixture.commit({

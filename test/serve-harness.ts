@@ -42,11 +42,11 @@ export function pushPayload(after: string): string {
 }
 
 /** GitHub's pull_request example with `action`, for pull request `n` at `head`. */
-export function pullPayload(action: string, n: number, head: string): string {
+export function pullPayload(action: string, n: number, head: string, merged = false): string {
   const p = example("pull_request", (e) => e.action === "opened");
   const pr = p.pull_request as Record<string, unknown>;
   Object.assign(p, { action, number: n });
-  Object.assign(pr, { number: n, merged: false });
+  Object.assign(pr, { number: n, merged, ...(action === "closed" ? { state: "closed" } : {}) });
   Object.assign(pr.head as object, { sha: head });
   Object.assign(pr.base as object, { ref: "main" });
   Object.assign(p.repository as object, REPOSITORY);

@@ -73,10 +73,15 @@ function appliedComment(pass: PassResult, state: CommitState, text: string, plan
   return lines.join("\n") + "\n";
 }
 
+/**
+ * Tells the forge what the apply did: the commit's status, and each pull request merged before
+ * this apply fetched (`merged`: those merged while it ran wait for the apply their close queued).
+ */
 async function tellForge(
   deps: LoopDeps,
   pass: PassResult,
   merged: Merged,
+  before: ReadonlySet<number>,
   signal: AbortSignal,
 ): Promise<void> {
   const { forge, log } = deps;
@@ -85,6 +90,7 @@ async function tellForge(
   try {
     await forge.setStatus(pass.revision, APPLY_STATUS, state, text, signal);
     for (const [number, pull] of merged) {
+      if (!before.has(number)) continue;
       const pr = { number, headSha: pull.headSha, baseRef: "", baseSha: pass.revision };
       const planned = await deps.store.pullPlan(number, signal);
       const body = appliedComment(pass, state, text, planned?.summary);
@@ -103,6 +109,7 @@ async function onBranch(
   item: BranchWork,
   signal: AbortSignal,
 ): Promise<LoopOutcome> {
+  const before = new Set(merged.keys());
   const fetched = await deps.git.fetch(item.branch, signal);
   const refs = await deps.git.refs(signal);
   if (fetched.ref !== refs.defaultBranch.ref) {
@@ -114,7 +121,7 @@ async function onBranch(
     { revision: pass.revision, result: pass.result, run: pass.runId, trigger: item.trigger },
     "default branch reconciled",
   );
-  await tellForge(deps, pass, merged, signal);
+  await tellForge(deps, pass, merged, before, signal);
   for (const number of await deps.store.openPulls(signal)) {
     await deps.enqueue({ kind: "pull", number, action: "refresh", trigger: "base-moved" });
   }
