@@ -6,14 +6,13 @@
  * run here). Webhook deliveries are GitHub's own example payloads (@octokit/webhooks-examples)
  * pointed at the test remote and signed with the test's secret.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sign } from "@octokit/webhooks-methods";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStateStore } from "../adapters/state/open-state-store.js";
-import { ROOT, SMALL_REPO } from "./cli-harness.js";
+import { SMALL_REPO } from "./cli-harness.js";
 import { buildIfStale } from "./fresh-build.js";
 import { startGitHttpServer, type GitHttpServer } from "./git-http-server.js";
 import { makeGitFixture, type GitFixture } from "./git-fixtures.js";
@@ -23,19 +22,20 @@ import {
   GH_TOKEN,
   GIT_TOKEN,
   MARKER,
-  SECRET,
   WEB_3,
   deliver,
   pullPayload,
   pushPayload,
+  startServe,
   until as waitFor,
+  type ServeProcess,
 } from "./serve-harness.js";
 
-/** What lab serve logged (JSON lines on stdout), shown when a wait times out. */
-const served = { log: "" };
+/** The lab serve under test; its log is shown when a wait times out. */
+let served: ServeProcess | null = null;
 
 function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 20_000) {
-  return waitFor(what, probe, ms, () => served.log);
+  return waitFor(what, probe, ms, () => served?.log() ?? "");
 }
 
 describe.each(["sqlite", "postgres"] as const)(
@@ -47,9 +47,7 @@ describe.each(["sqlite", "postgres"] as const)(
     let http: GitHttpServer;
     let github: GitHubStandin;
     let state: string;
-    let child: ChildProcess;
     let url = "";
-    let stderr = "";
 
     async function lastGood(): Promise<string | null> {
       const { store } = await openStateStore(
@@ -105,50 +103,18 @@ describe.each(["sqlite", "postgres"] as const)(
       http = await startGitHttpServer({ root: fixture.root, token: GIT_TOKEN });
       github = await GitHubStandin.start({ token: GH_TOKEN });
       state = await mkdtemp(join(tmpdir(), "lab-serve-e2e-"));
-      child = spawn(
-        process.execPath,
-        [
-          join(ROOT, "bin/lab.js"),
-          "--repo",
-          `${http.url}/remote.git`,
-          "serve",
-          "--listen",
-          "127.0.0.1:0",
-          "--state",
-          join(state, "state.db"),
-          "--github-repo",
-          "acme/infra",
-          "--poll-interval",
-          "0",
-        ],
-        {
-          env: {
-            PATH: process.env.PATH,
-            HOME: state,
-            LAB_WEBHOOK_SECRET: SECRET,
-            LAB_GIT_TOKEN: GIT_TOKEN,
-            GITHUB_TOKEN: GH_TOKEN,
-            LAB_GITHUB_API_URL: github.url,
-            LAB_CACHE_DIR: join(state, "cache"),
-            LAB_LOG_LEVEL: process.env.E2E_LOG ?? "warn",
-            ...(kind === "postgres" ? { LAB_DATABASE_URL: databaseUrl } : {}),
-          },
-          stdio: ["ignore", "pipe", "pipe"],
-        },
-      );
-      child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-      // The log (JSON lines on stdout), kept to show when a test fails.
-      child.stdout!.on("data", (d: Buffer) => (served.log += d.toString()));
-      url = await until("lab serve to listen", () =>
-        Promise.resolve(/listening on (http:\/\/\S+)/.exec(stderr)?.[1]),
-      );
+      served = await startServe({
+        remote: `${http.url}/remote.git`,
+        state: join(state, "state.db"),
+        home: state,
+        githubUrl: github.url,
+        env: kind === "postgres" ? { LAB_DATABASE_URL: databaseUrl } : {},
+      });
+      url = served.url;
     }, 60_000);
 
     afterAll(async () => {
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-        await new Promise((r) => child.once("exit", r));
-      }
+      await served?.stop();
       await github?.close();
       await http?.stop();
       await fixture?.remove();
@@ -371,10 +337,8 @@ describe.each(["sqlite", "postgres"] as const)(
     });
 
     it("stops on SIGTERM", async () => {
-      child.kill("SIGTERM");
-      const code = await new Promise((r) => child.once("exit", r));
-      expect(code).toBe(0);
-      expect(stderr).toContain("lab serve: stopped");
+      expect(await served!.stop()).toBe(0);
+      expect(served!.stderr()).toContain("lab serve: stopped");
     });
   },
 );
