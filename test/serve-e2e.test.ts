@@ -342,3 +342,65 @@ describe.each(["sqlite", "postgres"] as const)(
     });
   },
 );
+
+describe("lab serve polling a remote that goes down (GitHub's API is a stand-in)", () => {
+  let fixture: GitFixture;
+  let http: GitHttpServer;
+  let github: GitHubStandin;
+  let state: string;
+
+  beforeAll(async () => {
+    buildIfStale();
+    fixture = await makeGitFixture();
+    await fixture.commit(SMALL_REPO);
+    http = await startGitHttpServer({ root: fixture.root, token: GIT_TOKEN });
+    github = await GitHubStandin.start({ token: GH_TOKEN });
+    state = await mkdtemp(join(tmpdir(), "lab-serve-poll-"));
+    served = await startServe({
+      remote: `${http.url}/remote.git`,
+      state: join(state, "state.db"),
+      home: state,
+      githubUrl: github.url,
+      pollSeconds: 1,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await served?.stop();
+    await github?.close();
+    await http?.stop();
+    await fixture?.remove();
+    await rm(state, { recursive: true, force: true });
+  });
+
+  async function lastGood(): Promise<string | null> {
+    const { store } = await openStateStore({ path: join(state, "state.db") });
+    try {
+      return await store.lastGoodRevision();
+    } finally {
+      await store.close();
+    }
+  }
+
+  it("a poll that fails after its retries: /healthz says so, the last good stays; back up, the next poll applies", async () => {
+    const url = served!.url;
+    const good = await until("the first apply", lastGood);
+    const sha = await fixture.commit(WEB_3);
+    http.failNext(100_000, 503);
+    const health = await until("healthz to say the fetch failed", async () => {
+      const res = await fetch(`${url}/healthz`);
+      return res.status === 503
+        ? ((await res.json()) as { checks: Record<string, { detail?: string }> })
+        : null;
+    });
+    expect(health.checks.fetch?.detail).toMatch(/503|not answering/);
+    expect(http.requests.filter((r) => r.endsWith(" 503")).length).toBeGreaterThan(1);
+    expect(await lastGood()).toBe(good);
+    http.failNext(0, 503);
+    await until(
+      "the commit applied by a poll once the remote is back",
+      async () => (await lastGood()) === sha,
+    );
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  });
+});

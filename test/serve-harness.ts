@@ -142,9 +142,11 @@ export interface ServeStart {
   githubUrl: string;
   /** More environment (LAB_DATABASE_URL, LAB_FAULT_AT, …). */
   env?: Readonly<Record<string, string>>;
+  /** `--poll-interval` in seconds (default 0: one poll at start, webhooks do the rest). */
+  pollSeconds?: number;
 }
 
-/** Starts `lab serve` on a free loopback port, webhooks on, polling once at start. */
+/** Starts `lab serve` on a free loopback port, webhooks on, polling once at start (by default). */
 export async function startServe(start: ServeStart): Promise<ServeProcess> {
   const child = spawn(
     process.execPath,
@@ -160,7 +162,7 @@ export async function startServe(start: ServeStart): Promise<ServeProcess> {
       "--github-repo",
       "acme/infra",
       "--poll-interval",
-      "0",
+      String(start.pollSeconds ?? 0),
     ],
     {
       env: {
