@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { sign } from "@octokit/webhooks-methods";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStateStore } from "../adapters/state/open-state-store.js";
+import type { StateStore } from "../core/state-store.js";
 import { SMALL_REPO } from "./cli-harness.js";
 import { buildIfStale } from "./fresh-build.js";
 import { startGitHttpServer, type GitHttpServer } from "./git-http-server.js";
@@ -38,27 +39,72 @@ function until<T>(what: string, probe: () => Promise<T | null | undefined | fals
   return waitFor(what, probe, ms, () => served?.log() ?? "");
 }
 
+/** Everything one lab serve under test stands on, started. */
+interface World {
+  kind: "sqlite" | "postgres";
+  cluster: PostgresCluster | null;
+  databaseUrl: string;
+  fixture: GitFixture;
+  http: GitHttpServer;
+  github: GitHubStandin;
+  state: string;
+  served: ServeProcess;
+}
+
+/** A remote with SMALL_REPO behind git http-backend, the GitHub stand-in, and lab serve on them. */
+async function startWorld(kind: World["kind"], pollSeconds = 0): Promise<World> {
+  buildIfStale();
+  const cluster = kind === "postgres" ? await startPostgresCluster() : null;
+  const databaseUrl = cluster ? await cluster.freshDatabase() : "";
+  const fixture = await makeGitFixture();
+  await fixture.commit(SMALL_REPO);
+  const http = await startGitHttpServer({ root: fixture.root, token: GIT_TOKEN });
+  const github = await GitHubStandin.start({ token: GH_TOKEN });
+  const state = await mkdtemp(join(tmpdir(), "lab-serve-e2e-"));
+  const serving = await startServe({
+    remote: `${http.url}/remote.git`,
+    state: join(state, "state.db"),
+    home: state,
+    githubUrl: github.url,
+    pollSeconds,
+    env: cluster ? { LAB_DATABASE_URL: databaseUrl } : {},
+  });
+  served = serving;
+  return { kind, cluster, databaseUrl, fixture, http, github, state, served: serving };
+}
+
+async function stopWorld(w: World | undefined): Promise<void> {
+  if (!w) return;
+  await w.served.stop();
+  await w.github.close();
+  await w.http.stop();
+  await w.fixture.remove();
+  await rm(w.state, { recursive: true, force: true });
+  await w.cluster?.stop();
+}
+
+/** The world's state store, opened for one read. */
+async function withStore<T>(w: World, read: (store: StateStore) => Promise<T>): Promise<T> {
+  const { store } = await openStateStore(
+    w.kind === "postgres" ? { url: w.databaseUrl } : { path: join(w.state, "state.db") },
+  );
+  try {
+    return await read(store);
+  } finally {
+    await store.close();
+  }
+}
+
 describe.each(["sqlite", "postgres"] as const)(
   "lab serve on %s (GitHub's API is a stand-in)",
   (kind) => {
-    let cluster: PostgresCluster | null = null;
-    let databaseUrl = "";
+    let world: World | undefined;
     let fixture: GitFixture;
     let http: GitHttpServer;
     let github: GitHubStandin;
-    let state: string;
     let url = "";
 
-    async function lastGood(): Promise<string | null> {
-      const { store } = await openStateStore(
-        kind === "postgres" ? { url: databaseUrl } : { path: join(state, "state.db") },
-      );
-      try {
-        return await store.lastGoodRevision();
-      } finally {
-        await store.close();
-      }
-    }
+    const lastGood = () => withStore(world!, (store) => store.lastGoodRevision());
 
     /** The files of main's head, as the work copy of the fixture has them. */
     async function mainFiles(): Promise<Record<string, string>> {
@@ -78,49 +124,22 @@ describe.each(["sqlite", "postgres"] as const)(
     }
 
     async function runs(): Promise<{ revision: string; result: string | null; trigger: string }[]> {
-      const { store } = await openStateStore(
-        kind === "postgres" ? { url: databaseUrl } : { path: join(state, "state.db") },
-      );
-      try {
-        return (await store.lastRuns(100)).map((r) => ({
+      return withStore(world!, async (store) =>
+        (await store.lastRuns(100)).map((r) => ({
           revision: r.revision,
           result: r.result,
           trigger: r.trigger,
-        }));
-      } finally {
-        await store.close();
-      }
+        })),
+      );
     }
 
     beforeAll(async () => {
-      buildIfStale();
-      if (kind === "postgres") {
-        cluster = await startPostgresCluster();
-        databaseUrl = await cluster.freshDatabase();
-      }
-      fixture = await makeGitFixture();
-      await fixture.commit(SMALL_REPO);
-      http = await startGitHttpServer({ root: fixture.root, token: GIT_TOKEN });
-      github = await GitHubStandin.start({ token: GH_TOKEN });
-      state = await mkdtemp(join(tmpdir(), "lab-serve-e2e-"));
-      served = await startServe({
-        remote: `${http.url}/remote.git`,
-        state: join(state, "state.db"),
-        home: state,
-        githubUrl: github.url,
-        env: kind === "postgres" ? { LAB_DATABASE_URL: databaseUrl } : {},
-      });
-      url = served.url;
+      world = await startWorld(kind);
+      ({ fixture, http, github } = world);
+      url = world.served.url;
     }, 60_000);
 
-    afterAll(async () => {
-      await served?.stop();
-      await github?.close();
-      await http?.stop();
-      await fixture?.remove();
-      await rm(state, { recursive: true, force: true });
-      await cluster?.stop();
-    });
+    afterAll(() => stopWorld(world));
 
     it("applies the default branch at start, and is healthy once it fetched", async () => {
       const head = await until("the first apply", lastGood);
@@ -344,46 +363,17 @@ describe.each(["sqlite", "postgres"] as const)(
 );
 
 describe("lab serve polling a remote that goes down (GitHub's API is a stand-in)", () => {
-  let fixture: GitFixture;
-  let http: GitHttpServer;
-  let github: GitHubStandin;
-  let state: string;
-
+  let world: World | undefined;
   beforeAll(async () => {
-    buildIfStale();
-    fixture = await makeGitFixture();
-    await fixture.commit(SMALL_REPO);
-    http = await startGitHttpServer({ root: fixture.root, token: GIT_TOKEN });
-    github = await GitHubStandin.start({ token: GH_TOKEN });
-    state = await mkdtemp(join(tmpdir(), "lab-serve-poll-"));
-    served = await startServe({
-      remote: `${http.url}/remote.git`,
-      state: join(state, "state.db"),
-      home: state,
-      githubUrl: github.url,
-      pollSeconds: 1,
-    });
+    world = await startWorld("sqlite", 1);
   }, 60_000);
+  afterAll(() => stopWorld(world));
 
-  afterAll(async () => {
-    await served?.stop();
-    await github?.close();
-    await http?.stop();
-    await fixture?.remove();
-    await rm(state, { recursive: true, force: true });
-  });
-
-  async function lastGood(): Promise<string | null> {
-    const { store } = await openStateStore({ path: join(state, "state.db") });
-    try {
-      return await store.lastGoodRevision();
-    } finally {
-      await store.close();
-    }
-  }
+  const lastGood = () => withStore(world!, (store) => store.lastGoodRevision());
 
   it("a poll that fails after its retries: /healthz says so, the last good stays; back up, the next poll applies", async () => {
-    const url = served!.url;
+    const { served: serving, fixture, http } = world!;
+    const url = serving.url;
     const good = await until("the first apply", lastGood);
     const sha = await fixture.commit(WEB_3);
     http.failNext(100_000, 503);

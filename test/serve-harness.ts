@@ -14,7 +14,7 @@ import { ROOT, SMALL_REPO } from "./cli-harness.js";
 export const SECRET = "webhook secret of the test";
 export const GIT_TOKEN = "git-token-of-the-test";
 export const GH_TOKEN = "ghs_standin_token_of_the_test";
-export const MARKER = "<!-- lab:plan -->";
+export { PLAN_COMMENT_MARKER as MARKER } from "../reconciler/report/plan-comment.js";
 
 interface Examples {
   name: string;
@@ -25,7 +25,11 @@ const ALL = JSON.parse(
   readFileSync(require.resolve("@octokit/webhooks-examples/api.github.com/index.json"), "utf8"),
 ) as Examples[];
 
-function example(event: string, match: (p: Record<string, unknown>) => boolean) {
+/** A copy of GitHub's own example payload of `event` (@octokit/webhooks-examples) that matches. */
+export function example(
+  event: string,
+  match: (p: Record<string, unknown>) => boolean,
+): Record<string, unknown> {
   const found = ALL.find((e) => e.name === event)?.examples.find(match);
   if (!found) throw new Error(`no ${event} example`);
   return structuredClone(found);

@@ -12,7 +12,11 @@ import type {
   PullRequestRef,
 } from "../../core/forge.js";
 import { FORGES } from "../../core/forge.js";
-import { commentHash, PLAN_COMMENT_MARKER } from "../../reconciler/report/plan-comment.js";
+import {
+  commentHash,
+  markedBody,
+  PLAN_COMMENT_MARKER,
+} from "../../reconciler/report/plan-comment.js";
 import { statusDescription } from "./status.js";
 
 export interface MemoryComment {
@@ -59,7 +63,7 @@ export class MemoryForge implements Forge {
     options: { known?: KnownComment; signal?: AbortSignal } = {},
   ): Promise<PlanCommentResult> {
     options.signal?.throwIfAborted();
-    const body = text.startsWith(PLAN_COMMENT_MARKER) ? text : `${PLAN_COMMENT_MARKER}\n${text}`;
+    const body = markedBody(text);
     const hash = commentHash(body);
     if (options.known?.hash === hash) {
       return Promise.resolve({ action: "unchanged", id: options.known.id, hash });

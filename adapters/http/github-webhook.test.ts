@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { sign } from "@octokit/webhooks-methods";
 import { afterEach, describe, expect, it } from "vitest";
 import { LabError } from "../../core/errors.js";
@@ -7,27 +5,9 @@ import type { WorkItem } from "../../core/loop.js";
 import { SecretValue } from "../../core/secret-backend.js";
 import { type DeliveryContext, githubWebhook, webhookSecret } from "./github-webhook.js";
 import { type HttpServer, startHttpServer } from "./http-server.js";
+import { example } from "../../test/serve-harness.js";
 import { createLogger } from "./logger.js";
 import { createMetrics, type LabMetrics } from "./metrics.js";
-
-/** GitHub's own example payloads (@octokit/webhooks-examples), by event. */
-interface Examples {
-  name: string;
-  examples: Record<string, unknown>[];
-}
-const require = createRequire(import.meta.url);
-const ALL = JSON.parse(
-  readFileSync(require.resolve("@octokit/webhooks-examples/api.github.com/index.json"), "utf8"),
-) as Examples[];
-
-function example(
-  event: string,
-  match: (p: Record<string, unknown>) => boolean,
-): Record<string, unknown> {
-  const found = ALL.find((e) => e.name === event)?.examples.find(match);
-  if (!found) throw new Error(`no ${event} example matches`);
-  return found;
-}
 
 const SECRET = "It's a Secret to Everybody";
 

@@ -41,6 +41,11 @@ export interface PlanCommentOptions {
   notes?: readonly string[];
 }
 
+/** `text` as a plan comment's body: the marker first (added when it is not there). */
+export function markedBody(text: string): string {
+  return text.startsWith(PLAN_COMMENT_MARKER) ? text : `${PLAN_COMMENT_MARKER}\n${text}`;
+}
+
 /** sha256 of the body's UTF-8 bytes, hex: an unchanged comment is not edited. */
 export function commentHash(body: string): string {
   return createHash("sha256").update(body, "utf8").digest("hex");

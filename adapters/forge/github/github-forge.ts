@@ -13,7 +13,11 @@ import type {
   PullRequestRef,
 } from "../../../core/forge.js";
 import { FORGES } from "../../../core/forge.js";
-import { commentHash, PLAN_COMMENT_MARKER } from "../../../reconciler/report/plan-comment.js";
+import {
+  commentHash,
+  markedBody,
+  PLAN_COMMENT_MARKER,
+} from "../../../reconciler/report/plan-comment.js";
 import { ForgeError, forgeErrorMessage, reasonOf } from "../forge-error.js";
 import { statusDescription } from "../status.js";
 import type { GitHubClient, GitHubClientOptions } from "./github-client.js";
@@ -196,7 +200,7 @@ export class GitHubForge implements Forge {
     options: { known?: KnownComment; signal?: AbortSignal } = {},
   ): Promise<PlanCommentResult> {
     const { known, signal } = options;
-    const body = text.startsWith(PLAN_COMMENT_MARKER) ? text : `${PLAN_COMMENT_MARKER}\n${text}`;
+    const body = markedBody(text);
     const hash = commentHash(body);
     if (known?.hash === hash) return { action: "unchanged", id: known.id, hash };
     if (known?.id !== undefined) {
