@@ -75,7 +75,8 @@ export const reconcileStage: Stage<Input> = {
     await run("git", ["init", "--quiet", "--initial-branch=main", dir]);
     await writeFile(join(dir, ".gitignore"), ".lab/\n");
     await git("add", "--all", ".");
-    await git("commit", "--quiet", "--message", "generated repo");
+    // --allow-empty: the stages after the first find the repo committed already.
+    await git("commit", "--quiet", "--allow-empty", "--message", "generated repo");
     const files = (await readdir(join(dir, "labels"))).filter((f) => f.endsWith(".yaml")).sort();
     return { dir, labels: join(dir, "labels", files[0]!) };
   },

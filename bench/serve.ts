@@ -35,7 +35,8 @@ interface Input {
   labels: string;
 }
 
-async function commitLabel(dir: string, labels: string, ref?: string): Promise<string> {
+/** Commits one more class on the first label (on main, or as a pull request's head at `ref`). */
+export async function commitLabel(dir: string, labels: string, ref?: string): Promise<string> {
   const git = (...args: string[]) => run("git", ["-C", dir, ...args], { env: COMMIT_ENV });
   const text = await readFile(labels, "utf8");
   await writeFile(labels, text.replace("puppet_classes: [", `puppet_classes: [bench_${++edits}, `));

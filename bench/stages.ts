@@ -25,6 +25,7 @@ import { cacheStage } from "./cache.js";
 import { parsersStage } from "./parsers.js";
 import { reconcileStage } from "./reconcile.js";
 import { serveStage } from "./serve.js";
+import { serveHttpStage } from "./serve-http.js";
 
 export interface Stage<I> {
   name: string;
@@ -226,6 +227,7 @@ export const STAGES: ReadonlyMap<string, Stage<unknown>> = new Map<string, Stage
   ["cache", cacheStage(configFiles)],
   ["reconcile", reconcileStage],
   ["serve", serveStage],
+  ["serve-http", serveHttpStage],
 ]);
 
 /** The order stages run and print in. */
