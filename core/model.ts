@@ -8,6 +8,7 @@ import type {
   Contact,
   Exclude,
   Group,
+  HealthSettings,
   LabConfig,
   Label,
   OutputSettings,
@@ -24,6 +25,7 @@ export type {
   Contact,
   Exclude,
   Group,
+  HealthSettings,
   LabConfig,
   Label,
   OutputSettings,
@@ -253,6 +255,8 @@ export interface Settings {
   readonly contacts?: Readonly<Record<string, Contact>>;
   /** lab.outputs as written (adapters/output applies the defaults; docs/apply.md). */
   readonly outputs?: OutputSettings;
+  /** lab.health as written (adapters/health/health-config.ts reads it; docs/status.md). */
+  readonly health?: HealthSettings;
 }
 
 /** Everything sorted by name: byte-identical output depends on it. */

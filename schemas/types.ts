@@ -127,6 +127,7 @@ export interface LabSettings {
       | undefined;
   };
   outputs?: OutputSettings;
+  health?: HealthSettings;
 }
 /**
  * Where Prometheus reaches the exporters that do not run on the servers themselves (renderers/prometheus/README.md).
@@ -148,6 +149,14 @@ export interface PrometheusSettings {
    * A bearer token file Prometheus sends to the kubelets' /metrics (kubelet_healthy). Default: none.
    */
   kubelet_token_file?: string;
+  /**
+   * Also render alerting rules about lab itself, read from lab's own /metrics (the `lab` job): LabApplyFailing and LabServerBehind (prometheus/rules/lab/lab.yaml). Default: false.
+   */
+  self_alerts?: boolean;
+  /**
+   * How long an output may go without a clean apply before LabServerBehind fires, a duration such as 30m or 2h. Default: 30m.
+   */
+  self_alerts_behind?: string;
 }
 export interface Contact {
   /**
@@ -239,6 +248,45 @@ export interface PulumiOutput {
    * The folder of Pulumi's file backend (`pulumi login file://<folder>`), relative to the repo folder. Default: .lab/pulumi-state.
    */
   backend?: string;
+}
+/**
+ * Where lab reads whether each server's checks pass (docs/status.md, "Health sources").
+ */
+export interface HealthSettings {
+  /**
+   * The health sources, read in this order.
+   */
+  sources?: HealthSourceSettings[];
+}
+export interface HealthSourceSettings {
+  /**
+   * A name of a label, group, size, server, alert or environment.
+   */
+  name: string;
+  /**
+   * prometheus: its HTTP API at `url`; naemon: Naemon's or Nagios's `status_file`, or its `livestatus` socket.
+   */
+  kind: "naemon" | "prometheus";
+  /**
+   * prometheus: its base URL, e.g. http://127.0.0.1:9090.
+   */
+  url?: string;
+  /**
+   * naemon: the status.dat the daemon writes, e.g. /var/lib/naemon/status.dat (an absolute path).
+   */
+  status_file?: string;
+  /**
+   * naemon: the Livestatus unix socket, e.g. /var/cache/naemon/live; read instead of status_file when both are set.
+   */
+  livestatus?: string;
+  /**
+   * naemon: how old status_file may be before the source counts as not answering, a duration. Default: 5m.
+   */
+  max_age?: string;
+  /**
+   * How long one read may take, a duration such as 2s or 500ms. Default: 2s.
+   */
+  timeout?: string;
 }
 /**
  * Section `labels`: what a label brings to every server that carries it.

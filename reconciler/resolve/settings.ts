@@ -57,5 +57,6 @@ export function resolveSettings(lab: LabConfig["lab"]): Settings {
     ...(own.prometheus ? { prometheus: own.prometheus } : {}),
     ...(own.contacts ? { contacts: sortedDeep(own.contacts as Record<string, Contact>) } : {}),
     ...(own.outputs ? { outputs: sortedDeep(own.outputs) } : {}),
+    ...(own.health ? { health: own.health } : {}),
   };
 }

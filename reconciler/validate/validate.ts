@@ -7,6 +7,7 @@ import { checkClassParams } from "./class-params.js";
 import { createContext } from "./check-context.js";
 import { checkCycles } from "./cycles.js";
 import { checkKnownNames } from "./known-names.js";
+import { checkMonitoringSettings } from "./monitoring-settings.js";
 import { checkProviderNeeds } from "./provider-needs.js";
 import { checkReferences } from "./references.js";
 import { schemaProblems } from "./schema.js";
@@ -31,5 +32,6 @@ export function validate(repo: LoadedRepo): Diagnostic[] {
   checkCycles(context);
   checkAlertRules(context);
   checkProviderNeeds(context);
+  checkMonitoringSettings(context);
   return diagnostics.sort(compareDiagnostics);
 }
