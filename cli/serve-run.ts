@@ -164,7 +164,12 @@ export async function runServe(ctx: CliContext, self: Command, opts: ServeOption
   const forgeFor = async (): Promise<Forge | null> => {
     if (!github || !env.GITHUB_TOKEN) return null;
     const { githubForge } = await import("../adapters/forge/github/github-forge.js");
-    return githubForge({ ...github, env });
+    return githubForge({
+      ...github,
+      env,
+      onAnswer: (result) => metrics.forgeRequests.inc({ result }),
+      onWait: (wait) => logger.warn({ ...wait }, "forge rate limit: waiting"),
+    });
   };
   const deps: LoopDeps = {
     git,

@@ -135,11 +135,27 @@ describe("GitHub forge against a stand-in for GitHub's API: the plan comment", (
     expect(newest!.body).toBe(plan("third"));
   });
 
-  test("502 on the create, then success: retried, one comment", async () => {
+  test("502 on the create, then success: retried, one comment; every try's outcome told", async () => {
     gh.failNext(1, { kind: "status", status: 502, method: "POST" });
-    expect((await forge().ensurePlanComment(PR, plan("after 502"))).action).toBe("created");
+    const answers: string[] = [];
+    const f = forge({ onAnswer: (a) => answers.push(a) });
+    expect((await f.ensurePlanComment(PR, plan("after 502"))).action).toBe("created");
     expect(gh.count("POST", COMMENTS)).toBe(2);
     expect(gh.comments(7).map((c) => c.body)).toEqual([plan("after 502")]);
+    // The read of the comments, the create refused with 502, the create again.
+    expect(answers).toEqual(["ok", "server-error", "ok"]);
+  });
+
+  test("a rate limit and a refusal are told apart from a server error", async () => {
+    gh.seed(7, [plan("old")]);
+    const answers: string[] = [];
+    gh.failNext(1, { kind: "secondary", status: 403, retryAfter: 1 });
+    await forge({ onAnswer: (a) => answers.push(a) }).ensurePlanComment(PR, plan("new"));
+    expect(answers).toEqual(["rate-limited", "ok", "ok"]);
+    answers.length = 0;
+    const bad = forge({ token: "not the token", onAnswer: (a) => answers.push(a) });
+    await expect(bad.ensurePlanComment(PR, plan("newer"))).rejects.toThrow();
+    expect(answers).toEqual(["client-error"]);
   });
 
   test("secondary rate limit (403, Retry-After: 3): waits three seconds, scaled, then succeeds", async () => {

@@ -163,6 +163,9 @@ describe.each(["sqlite", "postgres"] as const)(
         ),
       );
       expect(status.state).toBe("success");
+      // Every request to the forge is counted by outcome (a status write at least).
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      expect(metrics).toMatch(/lab_forge_requests_total\{result="ok"\} [1-9]/);
     });
 
     it("a bad signature gets 401 and queues nothing", async () => {

@@ -23,6 +23,25 @@ export interface GitHubClientOptions {
   writeIntervalMs?: number;
   /** Told of every rate-limit wait, before it starts. */
   onWait?: (wait: RateLimitWait) => void;
+  /** Told of every try's outcome, retries included (lab serve counts them in /metrics). */
+  onAnswer?: (result: ForgeAnswer) => void;
+}
+
+/**
+ * A try's outcome: `ok` (2xx, 3xx), `rate-limited` (429, or 403 with no rate-limit budget left or
+ * a Retry-After), `server-error` (5xx), `client-error` (another 4xx), `network` (no answer).
+ */
+export type ForgeAnswer = "ok" | "rate-limited" | "server-error" | "client-error" | "network";
+
+/** The outcome of one answer, by its status and headers. */
+export function forgeAnswer(res: Response): ForgeAnswer {
+  if (res.status < 400) return "ok";
+  if (res.status >= 500) return "server-error";
+  const limited =
+    res.status === 429 ||
+    (res.status === 403 &&
+      (res.headers.get("x-ratelimit-remaining") === "0" || res.headers.has("retry-after")));
+  return limited ? "rate-limited" : "client-error";
 }
 
 export interface RateLimitWait {
@@ -53,8 +72,14 @@ export function requestName(options: { method?: string; url?: string }): string 
   return `${options.method ?? "GET"} ${filled}`;
 }
 
-/** A fetch that counts what it sends, per URL: how many tries a request took. */
-export function countingFetch(): { fetch: typeof fetch; tries: (url: string) => number } {
+/**
+ * A fetch that counts what it sends, per URL: how many tries a request took; each try's outcome
+ * goes to `onAnswer`.
+ */
+export function countingFetch(onAnswer?: (result: ForgeAnswer) => void): {
+  fetch: typeof fetch;
+  tries: (url: string) => number;
+} {
   const sent = new Map<string, number>();
   return {
     fetch: (input, init) => {
@@ -62,10 +87,19 @@ export function countingFetch(): { fetch: typeof fetch; tries: (url: string) => 
       sent.set(url, (sent.get(url) ?? 0) + 1);
       // Aborted with a reason of the caller's (not an AbortError), fetch rejects with that
       // reason, which Octokit would take for a network failure and retry: an abort is final.
-      return fetch(input, init).catch((err: unknown) => {
-        if (init?.signal?.aborted) throw new DOMException("the request was aborted", "AbortError");
-        throw err;
-      });
+      return fetch(input, init).then(
+        (res) => {
+          onAnswer?.(forgeAnswer(res));
+          return res;
+        },
+        (err: unknown) => {
+          if (init?.signal?.aborted) {
+            throw new DOMException("the request was aborted", "AbortError");
+          }
+          onAnswer?.("network");
+          throw err;
+        },
+      );
     },
     tries: (url) => sent.get(url) ?? 0,
   };

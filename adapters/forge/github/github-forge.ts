@@ -108,6 +108,7 @@ export class GitHubForge implements Forge {
   readonly #author: string | undefined;
   readonly #perPage: number;
   readonly #redact: (text: string) => string;
+  readonly #onAnswer: GitHubClientOptions["onAnswer"];
 
   constructor(options: GitHubForgeOptions) {
     const env = options.env ?? process.env;
@@ -120,6 +121,7 @@ export class GitHubForge implements Forge {
     this.#author = options.author;
     this.#perPage = options.perPage ?? 100;
     this.#redact = (text) => text.split(token).join("[REDACTED]");
+    this.#onAnswer = options.onAnswer;
     const baseUrl = options.baseUrl ?? (env.LAB_GITHUB_API_URL || DEFAULT_GITHUB_API_URL);
     this.#client = githubClient({ ...options, token, baseUrl });
   }
@@ -130,7 +132,7 @@ export class GitHubForge implements Forge {
     signal: AbortSignal | undefined,
     run: (request: { signal?: AbortSignal; fetch: typeof fetch }) => Promise<T>,
   ): Promise<T> {
-    const counter = countingFetch();
+    const counter = countingFetch(this.#onAnswer);
     try {
       return await run(signal ? { signal, fetch: counter.fetch } : { fetch: counter.fetch });
     } catch (err) {
