@@ -7,17 +7,21 @@ import type {
   JournalEntry,
   ObservedState,
   PullPlanRecord,
+  PuppetRunRecord,
   RunRecord,
   StateStore,
 } from "./state-store.js";
 import {
   checkDelivery,
+  checkNode,
+  checkRun,
   checkPull,
   checkTtl,
   compareIntents,
   isoTime,
   jsonCopy,
   KEEP_DELIVERIES,
+  puppetRecord,
   sinceMs,
   sortedRecord,
   SYSTEM_CLOCK,
@@ -46,6 +50,7 @@ interface MemoryTables {
   /** Delivery id → when it was seen (ms); a Map keeps insertion order, oldest first. */
   deliveries: Map<string, number>;
   pulls: Map<number, PullPlanRecord>;
+  puppet: Map<string, PuppetRunRecord>;
 }
 
 function emptyTables(): MemoryTables {
@@ -58,6 +63,7 @@ function emptyTables(): MemoryTables {
     audit: [],
     deliveries: new Map(),
     pulls: new Map(),
+    puppet: new Map(),
   };
 }
 
@@ -282,6 +288,30 @@ export function createMemoryStateStore(
         checkPull(pr);
         const found = t.pulls.get(pr);
         if (found) found.closedAt ??= now();
+      }),
+    recordPuppetRun: (run, known, signal) =>
+      settle(() => {
+        ready(signal);
+        const { time } = checkRun(run);
+        const kept = t.puppet.get(run.node);
+        if (kept && Date.parse(kept.time) > time) return false;
+        t.puppet.set(run.node, puppetRecord(run, known));
+        return true;
+      }),
+    puppetRuns: (signal) =>
+      settle(() => {
+        ready(signal);
+        return [...t.puppet.keys()].sort().map((node) => {
+          const r = t.puppet.get(node)!;
+          return puppetRecord(r, r.known);
+        });
+      }),
+    puppetRun: (node, signal) =>
+      settle(() => {
+        ready(signal);
+        checkNode(node);
+        const r = t.puppet.get(node);
+        return r ? puppetRecord(r, r.known) : null;
       }),
     close: () =>
       settle(() => {

@@ -1,6 +1,7 @@
 /** Small pieces every state store backend shares: times, checks of a caller's arguments, copies. */
 import { LabError } from "./errors.js";
-import type { Clock, JournalEntry } from "./state-store.js";
+import type { PuppetRun } from "./puppet-run.js";
+import type { Clock, JournalEntry, PuppetRunRecord } from "./state-store.js";
 
 export const SYSTEM_CLOCK: Clock = { now: () => Date.now() };
 
@@ -60,4 +61,57 @@ export function checkDelivery(id: string): void {
   if (typeof id !== "string" || id === "" || id.length > 200) {
     throw new LabError("INTERNAL", `a webhook delivery id must be 1 to 200 characters`);
   }
+}
+
+/** A Puppet node name: 1 to 255 characters without control characters, or an INTERNAL error. */
+export function checkNode(node: string): void {
+  if (
+    typeof node !== "string" ||
+    node === "" ||
+    node.length > 255 ||
+    /[\u0000-\u001f\u007f]/.test(node)
+  ) {
+    throw new LabError("INTERNAL", "a Puppet node name must be 1 to 255 printable characters");
+  }
+}
+
+/**
+ * A run's node checked, and its times in ms: the report's and when it was received; an
+ * INTERNAL error when one does not parse (a caller's bug).
+ */
+export function checkRun(run: PuppetRun): { time: number; received: number } {
+  checkNode(run.node);
+  const time = Date.parse(run.time);
+  const received = Date.parse(run.receivedAt);
+  if (Number.isNaN(time) || Number.isNaN(received)) {
+    throw new LabError(
+      "INTERNAL",
+      `a Puppet run's times must be ISO 8601: ${run.time}, ${run.receivedAt}`,
+    );
+  }
+  return { time, received };
+}
+
+/** A run as a store keeps it: its own copy, the fields in the contract's order. */
+export function puppetCopy(run: PuppetRun): PuppetRun {
+  return {
+    node: run.node,
+    time: run.time,
+    status: run.status,
+    environment: run.environment,
+    configurationVersion: run.configurationVersion,
+    puppetVersion: run.puppetVersion,
+    failures: run.failures.map((f) => ({
+      resource: f.resource,
+      message: f.message,
+      source: f.source,
+    })),
+    compileErrors: [...run.compileErrors],
+    classes: [...run.classes],
+    receivedAt: run.receivedAt,
+  };
+}
+
+export function puppetRecord(run: PuppetRun, known: boolean): PuppetRunRecord {
+  return { ...puppetCopy(run), known };
 }

@@ -2,10 +2,12 @@
  * The state store contract: what lab applied, when, and who did what. Git stays the source of
  * truth; the store holds history (runs, audit log), the applied artifact hashes per output target,
  * provider state last observed, leases, the apply journal, and what `lab serve` keeps between
- * events (webhook deliveries seen, each pull request's plan and comment). Backends: "sqlite" (the default),
+ * events (webhook deliveries seen, each pull request's plan and comment, each Puppet node's last run). Backends: "sqlite" (the default),
  * "postgres" (several replicas) and "memory" (tests and dry runs, core/memory-state-store.ts). Times are milliseconds
  * from a `Clock` in, ISO 8601 UTC strings out. docs/state-store.md describes the tables.
  */
+import type { PuppetRun } from "./puppet-run.js";
+
 export { createMemoryStateStore } from "./memory-state-store.js";
 export { KEEP_DELIVERIES, SYSTEM_CLOCK } from "./state-store-util.js";
 
@@ -128,6 +130,12 @@ export interface PullPlanRecord extends PullPlanInput {
   closedAt: string | null;
 }
 
+/** A node's last Puppet run as the store keeps it, and whether the node is one of lab's servers. */
+export interface PuppetRunRecord extends PuppetRun {
+  /** True when the node was a server of the applied revision when the report came. */
+  known: boolean;
+}
+
 /** Every method that does IO takes an optional AbortSignal, checked before the work starts. */
 export interface StateStore {
   readonly kind: StateStoreKind;
@@ -193,5 +201,14 @@ export interface StateStore {
   openPulls(signal?: AbortSignal): Promise<number[]>;
   /** Marks `pr` closed: its record stays (pullPlan), openPulls no longer lists it. */
   forgetPull(pr: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Keeps `run` as its node's last Puppet run, with `known` (one row per node). A run older than
+   * the one kept (by the report's time) is not kept: false; otherwise true.
+   */
+  recordPuppetRun(run: PuppetRun, known: boolean, signal?: AbortSignal): Promise<boolean>;
+  /** Every node's last Puppet run, by node. */
+  puppetRuns(signal?: AbortSignal): Promise<PuppetRunRecord[]>;
+  /** The node's last Puppet run, or null. */
+  puppetRun(node: string, signal?: AbortSignal): Promise<PuppetRunRecord | null>;
   close(): Promise<void>;
 }

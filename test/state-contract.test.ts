@@ -18,6 +18,7 @@ import {
   type StateStore,
   type StateStoreKind,
 } from "../core/state-store.js";
+import type { PuppetRun } from "../core/puppet-run.js";
 import { startPostgresCluster, type PostgresCluster } from "./postgres-cluster.js";
 
 let cluster: PostgresCluster;
@@ -71,6 +72,22 @@ const PULL: PullPlanInput = {
   plan: { servers: [] },
   commentId: "4021",
   commentHash: "hash-1",
+};
+
+/** A failed Puppet run, as `POST /puppet/reports` reads one. */
+const RUN: PuppetRun = {
+  node: "db-1",
+  time: "2026-12-01T18:54:39.481Z",
+  status: "failed",
+  environment: "production",
+  configurationVersion: "1796151279",
+  puppetVersion: "7.23.0",
+  failures: [
+    { resource: "Exec[bars-fails]", message: "'/bin/false' returned 1", source: "x.pp:3" },
+  ],
+  compileErrors: [],
+  classes: ["app::broken"],
+  receivedAt: "2026-12-01T18:54:40.000Z",
 };
 
 /** A backend's "place": stores opened on the same place share their data. */
@@ -469,10 +486,13 @@ describe.each(BACKENDS)("state store contract: $kind", (backend) => {
       "openPulls",
       "pendingIntents",
       "pullPlan",
+      "puppetRun",
+      "puppetRuns",
       "recordApplied",
       "recordDelivery",
       "recordObserved",
       "recordPullPlan",
+      "recordPuppetRun",
       "releaseLease",
       "renewLease",
       "startRun",
@@ -586,6 +606,61 @@ describe.each(BACKENDS)("state store contract: $kind", (backend) => {
     expect(await store.recordDelivery("a")).toBe(true);
   });
 
+  it("keeps each node's last Puppet run: newer replaces, older is refused, by node", async () => {
+    const store = await open();
+    expect(await store.puppetRuns()).toEqual([]);
+    expect(await store.puppetRun("db-1")).toBeNull();
+    const run = structuredClone(RUN);
+    expect(await store.recordPuppetRun(run, true)).toBe(true);
+    run.failures[0]!.message = "changed after"; // the store keeps a copy
+    expect(await store.puppetRun("db-1")).toEqual({ ...RUN, known: true });
+    const later: PuppetRun = {
+      ...RUN,
+      time: "2026-12-01T19:24:39.000Z",
+      status: "changed",
+      failures: [],
+      compileErrors: ["Found 1 dependency cycle"],
+      classes: ["app", "app::ok"],
+    };
+    expect(await store.recordPuppetRun(later, false)).toBe(true);
+    expect(await store.puppetRun("db-1")).toEqual({ ...later, known: false });
+    // A report older than the kept one (sent late) does not replace it; one of the same time does.
+    expect(await store.recordPuppetRun(RUN, true)).toBe(false);
+    expect(await store.puppetRun("db-1")).toEqual({ ...later, known: false });
+    const again = { ...later, environment: null, configurationVersion: null, puppetVersion: null };
+    expect(await store.recordPuppetRun(again, true)).toBe(true);
+    // Names sort by code point (PostgreSQL's collation would put "Web-1" after "mail-1").
+    for (const node of ["mail-1", "Web-1", "a.example.com"]) {
+      expect(await store.recordPuppetRun({ ...RUN, node }, node !== "Web-1")).toBe(true);
+    }
+    expect((await store.puppetRuns()).map((r) => [r.node, r.known, r.status])).toEqual([
+      ["Web-1", false, "failed"],
+      ["a.example.com", true, "failed"],
+      ["db-1", true, "changed"],
+      ["mail-1", true, "failed"],
+    ]);
+    expect((await store.puppetRuns())[2]).toEqual({ ...again, known: true });
+    for (const bad of ["", "x".repeat(256), "a\nb"]) {
+      await expect(store.recordPuppetRun({ ...RUN, node: bad }, true)).rejects.toMatchObject({
+        code: "INTERNAL",
+      });
+      await expect(store.puppetRun(bad)).rejects.toMatchObject({ code: "INTERNAL" });
+    }
+    for (const bad of [{ time: "soon" }, { receivedAt: "" }]) {
+      await expect(store.recordPuppetRun({ ...RUN, ...bad }, true)).rejects.toMatchObject({
+        code: "INTERNAL",
+      });
+    }
+    const aborted = AbortSignal.abort();
+    for (const call of [
+      () => store.recordPuppetRun(RUN, true, aborted),
+      () => store.puppetRuns(aborted),
+      () => store.puppetRun("db-1", aborted),
+    ]) {
+      await expect(call()).rejects.toMatchObject({ name: "AbortError" });
+    }
+  });
+
   if (backend.kind !== "memory") {
     it("keeps everything across a reopen (the audit log's rows survive)", async () => {
       const place = await backend.place();
@@ -600,6 +675,7 @@ describe.each(BACKENDS)("state store contract: $kind", (backend) => {
       await first.recordPullPlan(7, { ...PULL, plan: { servers: ["web"] } });
       await first.recordPullPlan(8, PULL);
       await first.forgetPull(8);
+      await first.recordPuppetRun(RUN, true);
       await first.close();
       const again = await backend.open(place);
       opened.push(again);
@@ -616,6 +692,7 @@ describe.each(BACKENDS)("state store contract: $kind", (backend) => {
       expect(await again.openPulls()).toEqual([7]);
       expect((await again.pullPlan(7))?.plan).toEqual({ servers: ["web"] });
       expect((await again.pullPlan(8))?.closedAt).not.toBeNull();
+      expect(await again.puppetRuns()).toEqual([{ ...RUN, known: true }]);
     });
   }
 
@@ -724,6 +801,7 @@ describe("PostgreSQL state store specifics", () => {
         { name: "002-journal" },
         { name: "003-audit-append-only" },
         { name: "004-serve" },
+        { name: "005-puppet" },
       ]);
     } finally {
       await client.end();

@@ -261,6 +261,7 @@ describe("SQLite state store: migrations and backups", () => {
       "lab_leases",
       "lab_observed",
       "lab_pull_plans",
+      "lab_puppet_runs",
       "lab_runs",
     ]);
     expect(readdirSync(dir).filter((n) => n.includes(".pre-"))).toEqual([]);
@@ -299,6 +300,19 @@ describe("SQLite state store: migrations and backups", () => {
     expect(await store.openPulls()).toEqual([]);
     await store.close();
     expect(tables(path)).toEqual(expect.arrayContaining(["lab_deliveries", "lab_pull_plans"]));
+  });
+
+  it("adds the Puppet runs to a store of the release before, with a snapshot first", async () => {
+    const dir = tempDir();
+    const path = join(dir, "state.db");
+    await previousVersion(path, "004-serve");
+    expect(tables(path)).not.toContain("lab_puppet_runs");
+    const { store, snapshot } = await openSqliteStore({ path, clock: FIXED });
+    expect(snapshot).toBe(join(dir, "state.db.pre-005-puppet-20260102T030405.006Z"));
+    expect((await store.lastRuns(1)).map((r) => r.revision)).toEqual(["old"]);
+    expect(await store.puppetRuns()).toEqual([]);
+    await store.close();
+    expect(tables(path)).toContain("lab_puppet_runs");
   });
 
   it("refuses a store written by a newer lab, naming the migration it does not know", async () => {

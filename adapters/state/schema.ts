@@ -84,6 +84,19 @@ export interface PullPlansTable {
   closed_at: Int | null;
 }
 
+/** Each Puppet node's last run: the run as JSON, with what the store decides on beside it. */
+export interface PuppetRunsTable {
+  node: string;
+  /** The report's time, ms: a run older than the one kept is not kept. */
+  run_time: Int;
+  status: string;
+  /** 1 when the node was a server of the applied revision, else 0. */
+  known: Int;
+  received_at: Int;
+  /** The whole PuppetRun as JSON. */
+  run: string;
+}
+
 export interface StateDatabase {
   lab_runs: RunsTable;
   lab_applied: AppliedTable;
@@ -94,6 +107,7 @@ export interface StateDatabase {
   lab_audit: AuditTable;
   lab_deliveries: DeliveriesTable;
   lab_pull_plans: PullPlansTable;
+  lab_puppet_runs: PuppetRunsTable;
 }
 
 /** An id column that numbers itself: SQLite's rowid alias, PostgreSQL's bigserial. */
@@ -215,6 +229,19 @@ async function createServe(db: Kysely<unknown>): Promise<void> {
     .execute();
 }
 
+/** Each Puppet node's last run, one row per node (`POST /puppet/reports`). */
+async function createPuppet(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable("lab_puppet_runs")
+    .addColumn("node", "text", (c) => c.primaryKey())
+    .addColumn("run_time", "bigint", (c) => c.notNull())
+    .addColumn("status", "text", (c) => c.notNull())
+    .addColumn("known", "integer", (c) => c.notNull())
+    .addColumn("received_at", "bigint", (c) => c.notNull())
+    .addColumn("run", "text", (c) => c.notNull())
+    .execute();
+}
+
 /** Every migration in order; names sort in the order they run. */
 export function stateMigrations(dialect: SqlDialect): Record<string, Migration> {
   return {
@@ -222,6 +249,7 @@ export function stateMigrations(dialect: SqlDialect): Record<string, Migration> 
     "002-journal": { up: (db) => createJournal(db) },
     "003-audit-append-only": { up: (db) => auditAppendOnly(db, dialect) },
     "004-serve": { up: (db) => createServe(db) },
+    "005-puppet": { up: (db) => createPuppet(db) },
   };
 }
 

@@ -9,6 +9,7 @@ import type { Clock, RunRecord, RunResult, StateStore } from "../../core/state-s
 import { isoTime, KEEP_DELIVERIES, sinceMs, sortedRecord } from "../../core/state-store-util.js";
 import type { StateDatabase } from "./schema.js";
 import { journalQueries, leaseQueries } from "./sql-coordination.js";
+import { puppetQueries } from "./sql-puppet.js";
 import { serveQueries } from "./sql-serve.js";
 import { bigint, num, numOrNull, parseJson, timeOrNull, type SqlContext } from "./sql-rows.js";
 
@@ -57,6 +58,7 @@ export function createSqlStateStore(o: SqlStoreOptions): StateStore {
     ...leaseQueries(ctx),
     ...auditQueries(ctx),
     ...serveQueries(ctx, o.keepDeliveries ?? KEEP_DELIVERIES),
+    ...puppetQueries(ctx),
     async close() {
       if (closed) return;
       closed = true;
