@@ -61,11 +61,12 @@ export async function loadSideFrom(
   revision: string,
   root: string,
 ): Promise<Loaded> {
-  const [{ checkRepo }, { renderAll }] = await Promise.all([
+  const [{ checkRepo }, { renderAll }, { readSecretTexts }] = await Promise.all([
     import("../reconciler/check-repo.js"),
     import("../reconciler/render.js"),
+    import("../reconciler/secrets/secret-texts.js"),
   ]);
-  const checked = await checkRepo(source);
+  const [checked, secretTexts] = await Promise.all([checkRepo(source), readSecretTexts(source)]);
   const files = checked.repo.files.length;
   if (!checked.model) return { ok: false, root, diagnostics: checked.diagnostics, files };
   const rendered = renderAll(checked.model);
@@ -76,6 +77,8 @@ export async function loadSideFrom(
     model: checked.model,
     artifacts: rendered.value,
     sources: checked.repo.sources,
+    puppet: checked.repo.puppet,
+    secretTexts,
   };
   return { ok: true, root, side };
 }

@@ -3,6 +3,7 @@
  * without changes left out), then the provider resources, then drift.
  */
 import { resourceName } from "../../reconciler/plan/plan-resources.js";
+import { secretsCounts, secretsLines } from "../../reconciler/secrets/plan-secrets-text.js";
 import type {
   Plan,
   PlannedOutput,
@@ -80,6 +81,11 @@ function serverLines(servers: readonly PlannedServer[], style: Style): string[] 
 export function formatPlanTable(plan: Plan, style: Style): string {
   const lines = summaryLines(plan);
   if (!plan.summary.changes && !plan.drift.length) lines.push("", "No changes.");
+  const secrets = secretsCounts(plan);
+  if (secrets) {
+    lines.push("", style.bold(`Secret access (${secrets}):`));
+    for (const line of secretsLines(plan.secrets)) lines.push(`  ${line}`);
+  }
   if (plan.risks.length) {
     lines.push("", style.bold("Risks (most severe first):"));
     for (const r of plan.risks) {

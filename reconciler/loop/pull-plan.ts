@@ -12,6 +12,7 @@ import type { GitSource, PullHead } from "../../core/git-source.js";
 import type { StateStore } from "../../core/state-store.js";
 import { plan } from "../plan/plan.js";
 import { planSide } from "../plan/plan-side.js";
+import { readSecretTexts } from "../secrets/secret-texts.js";
 import type { Plan, PlanSide } from "../plan/plan-types.js";
 import type { KeyedCheck } from "../reconcile/one-pass.js";
 import { diagnosticsComment, diagnosticsSummaryLine } from "../report/diagnostics-comment.js";
@@ -50,8 +51,10 @@ async function baseSideOf(
 ): Promise<PlanSide | null> {
   const kept = deps.bases?.get(base);
   if (kept !== undefined) return kept;
-  const checked = (await deps.check(await deps.git.tree(base, signal), signal)).checked;
-  const side = checked.model ? planSide(base, checked.repo, checked.model) : null;
+  const tree = await deps.git.tree(base, signal);
+  const checked = (await deps.check(tree, signal)).checked;
+  const texts = checked.model ? await readSecretTexts(tree, signal) : undefined;
+  const side = checked.model ? planSide(base, checked.repo, checked.model, texts) : null;
   if (deps.bases) {
     deps.bases.set(base, side);
     for (const key of deps.bases.keys()) {
@@ -200,7 +203,8 @@ export async function planPull(
     const outcome = { number, result: "invalid" as const, summary, head: pull.revision, base };
     return record(outcome, written, merged.tree.revision);
   }
-  const headSide = planSide(pull.revision, head.checked.repo, head.checked.model);
+  const texts = await readSecretTexts(merged.tree, signal);
+  const headSide = planSide(pull.revision, head.checked.repo, head.checked.model, texts);
   const thePlan = plan({
     head: headSide,
     base: await baseSideOf(deps, base, signal),

@@ -3,7 +3,7 @@
  * prints it, apply consumes it, and schemas/plan.schema.json describes it (docs/plan.md).
  */
 import type { SourcePos } from "../../core/diagnostics.js";
-import type { From, ResolvedModel, SourceMap } from "../../core/model.js";
+import type { From, PuppetIndex, ResolvedModel, SourceMap } from "../../core/model.js";
 import type { ObservedStack, ProviderPlan } from "../../core/provider.js";
 import type { Artifact } from "../../core/renderer.js";
 
@@ -18,6 +18,13 @@ export interface PlanSide {
   artifacts: readonly Artifact[];
   /** Where each pointer of this side's config is (the loaded repo's source map). */
   sources: SourceMap;
+  /** Its Puppet classes and their `lab::secret()` calls: where a class's access comes from. */
+  puppet?: PuppetIndex;
+  /**
+   * The raw texts of its SOPS files under secrets/ (never decrypted): the plan compares them
+   * for value changes when both sides have them.
+   */
+  secretTexts?: readonly { file: string; text: string }[];
 }
 
 /**
@@ -150,6 +157,39 @@ export interface PlannedResource {
   fields: string[];
 }
 
+/** One way a server gets a secret: a label, and the class whose `lab::secret()` call reads it. */
+export interface SecretGrantPath {
+  label: string;
+  /** The class, when the label gives it and the class reads the secret. */
+  class: string | null;
+  /** Where that class calls `lab::secret()` for it. */
+  call: SourcePos | null;
+}
+
+/** A server gains or loses access to a secret: the plan's first, security-relevant section. */
+export interface SecretAccessChange {
+  server: string;
+  path: string;
+  action: "gain" | "lose";
+  via: SecretGrantPath[];
+  /** The config that made it (as the server's change says): the head, or the base for a loss. */
+  source: SourcePos;
+}
+
+/** A secret's value that differs between the sides (its encrypted text); never the value. */
+export interface SecretValueChange {
+  path: string;
+  action: "add" | "change" | "remove";
+  /** The value's key: in the head, or in the base when it is removed. */
+  source: SourcePos;
+}
+
+export interface PlanSecrets {
+  access: SecretAccessChange[];
+  /** Empty when either side's SOPS files were not read. */
+  values: SecretValueChange[];
+}
+
 export interface PlanSummary {
   files: Record<FileAction, number>;
   servers: Record<Exclude<ServerAction, "none">, number> & { unchanged: number };
@@ -178,4 +218,6 @@ export interface Plan {
   drift: Drift[];
   /** Always set by plan(); optional as `summary.resources` is. */
   resources?: PlannedResource[];
+  /** Secret access granted and revoked, values changed; always set by plan(). */
+  secrets?: PlanSecrets;
 }

@@ -2,6 +2,7 @@
  * The plan stage: the head against the base (or against what is applied) → one Plan. Pure and
  * synchronous: everything it compares comes in as arguments.
  */
+import { planSecrets } from "../secrets/plan-secrets.js";
 import { locateSide } from "./change-source.js";
 import { planDrift } from "./plan-drift.js";
 import { appliedFiles, artifactFiles, planOutputs } from "./plan-outputs.js";
@@ -12,6 +13,7 @@ import type {
   Drift,
   Plan,
   PlanInput,
+  PlanSecrets,
   PlannedOutput,
   PlannedResource,
   PlannedServer,
@@ -29,16 +31,18 @@ export function plan(input: PlanInput): Plan {
   const resources = planResources(input.desired, input.resources?.observed);
   const risks = planRisks(servers, resourceRisks(resources, head.sources));
   const drift = planDrift(input.resources);
+  const secrets = planSecrets(servers, base, head);
   return {
     kind: "Plan",
     base: base ? base.revision : (input.applied?.revision ?? null),
     head: head.revision,
-    summary: summarize(outputs, servers, risks, drift, resources, base !== null),
+    summary: summarize(outputs, servers, risks, drift, resources, base !== null, secrets),
     risks,
     outputs,
     servers,
     drift,
     resources,
+    secrets,
   };
 }
 
@@ -49,6 +53,7 @@ function summarize(
   drift: readonly Drift[],
   resources: readonly PlannedResource[],
   serversCompared: boolean,
+  secrets: PlanSecrets,
 ): PlanSummary {
   const files = { add: 0, change: 0, remove: 0 };
   for (const o of outputs) for (const f of o.files) files[f.action] += 1;
@@ -64,7 +69,8 @@ function summarize(
       counts.remove +
       counts.replace +
       counts.change +
-      resources.length >
+      resources.length +
+      secrets.values.length >
     0;
   return {
     files,

@@ -9,6 +9,7 @@ import type { CommentSection, Omission } from "./comment-fit.js";
 import { fitComment, MAX_COMMENT_LENGTH } from "./comment-fit.js";
 import { count, link, plural } from "./markdown.js";
 import type { FileUrl } from "./plan-comment-parts.js";
+import { secretUnits } from "./plan-comment-secrets.js";
 import {
   driftUnits,
   outputUnit,
@@ -77,7 +78,15 @@ function sections(plan: Plan, fileUrl: FileUrl): CommentSection[] {
   const servers = plan.servers.filter((s) => s.action !== "none");
   const outputs = plan.outputs.filter((o) => o.files.length > 0);
   const files = outputs.reduce((n, o) => n + o.files.length, 0);
+  const secrets = secretUnits(plan, fileUrl);
   return [
+    {
+      heading: `### Secret access (${plural(secrets.length, "change")})`,
+      units: secrets,
+      noun: ["secret change", "secret changes"],
+      keep: true,
+      list: true,
+    },
     {
       heading: "### Risks (most severe first)",
       units: plan.risks.map((r) => riskLine(plan, r, fileUrl)),

@@ -1,0 +1,107 @@
+/**
+ * The secret values a SOPS file holds, read from its text without decrypting: one per top-level
+ * key (`secrets/mail.sops.yaml` key `dkim-key` is `mail/dkim-key`), with where the key is and a
+ * digest of its encrypted text. The digest tells one revision's value from another's (sops keeps
+ * the ciphertext of a value it did not change); it is never shown, and neither is the text.
+ */
+import { createHash } from "node:crypto";
+import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import { cmp } from "../../core/diagnostics.js";
+
+/** A secret path that has a value: the file and the line of its key (never the value). */
+export interface SecretValueRef {
+  path: string;
+  file: string;
+  line: number;
+  col: number;
+}
+
+/** A value with the sha256 of its encrypted text, to compare revisions. */
+export interface SecretValue extends SecretValueRef {
+  digest: string;
+}
+
+/** A SOPS file's raw text at one revision. */
+export interface SecretText {
+  file: string;
+  text: string;
+}
+
+export const SECRETS_DIR = "secrets/";
+
+const SUFFIXES = [".sops.yaml", ".sops.yml", ".sops.json", ".sops.env"] as const;
+
+/** The path prefix of a SOPS file under secrets/ (`secrets/mail.sops.yaml` → `mail`), or null. */
+export function secretFilePrefix(file: string): string | null {
+  if (!file.startsWith(SECRETS_DIR)) return null;
+  const suffix = SUFFIXES.find((s) => file.endsWith(s));
+  if (!suffix) return null;
+  const prefix = file.slice(SECRETS_DIR.length, file.length - suffix.length);
+  return prefix === "" || prefix.split("/").some((p) => p === "" || p.startsWith("."))
+    ? null
+    : prefix;
+}
+
+function digestOf(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+function dotenvValues(file: string, prefix: string, text: string): SecretValue[] {
+  const out: SecretValue[] = [];
+  text.split("\n").forEach((raw, i) => {
+    const line = raw.replace(/\r$/, "");
+    const eq = line.indexOf("=");
+    if (line.trimStart().startsWith("#") || eq <= 0) return;
+    const key = line.slice(0, eq).trim();
+    if (key === "" || key.startsWith("sops_")) return;
+    const col = line.indexOf(key) + 1;
+    out.push({
+      path: `${prefix}/${key}`,
+      file,
+      line: i + 1,
+      col,
+      digest: digestOf(line.slice(eq + 1)),
+    });
+  });
+  return out;
+}
+
+function documentValues(file: string, prefix: string, text: string): SecretValue[] {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  if (doc.errors.length || !isMap(doc.contents)) return [];
+  const out: SecretValue[] = [];
+  for (const pair of doc.contents.items) {
+    const key = pair.key;
+    if (!isScalar(key) || key.range === undefined || key.range === null) continue;
+    const name = String(key.value);
+    if (name === "sops" || name === "") continue;
+    const value = pair.value as { range?: [number, number, number] | null } | null;
+    const range = value?.range;
+    const encrypted = range ? text.slice(range[0], range[1]) : "";
+    const { line, col } = lines.linePos(key.range[0]);
+    out.push({ path: `${prefix}/${name}`, file, line, col, digest: digestOf(encrypted) });
+  }
+  return out;
+}
+
+/** The values in one SOPS file's text (none for a file that does not parse), in file order. */
+export function secretValuesInText(file: string, text: string): SecretValue[] {
+  const prefix = secretFilePrefix(file);
+  if (prefix === null) return [];
+  const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  return file.endsWith(".sops.env")
+    ? dotenvValues(file, prefix, body)
+    : documentValues(file, prefix, body);
+}
+
+/** Every value in these files, sorted by path (the first file, by name, wins a duplicate). */
+export function secretValues(texts: readonly SecretText[]): SecretValue[] {
+  const byPath = new Map<string, SecretValue>();
+  const files = [...texts].sort((a, b) => cmp(a.file, b.file));
+  for (const t of files) {
+    for (const v of secretValuesInText(t.file, t.text))
+      if (!byPath.has(v.path)) byPath.set(v.path, v);
+  }
+  return [...byPath.values()].sort((a, b) => cmp(a.path, b.path));
+}
