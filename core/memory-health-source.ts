@@ -2,6 +2,7 @@
  * A health source held in memory, for tests and dry runs: the test sets each server's health and
  * can make the source "down", which answers as a real source that does not answer would.
  */
+import { LabError } from "./errors.js";
 import type { HealthSnapshot, HealthSource, PillarState, SourceHealth } from "./health-source.js";
 
 export interface MemoryHealthSource extends HealthSource {
@@ -13,6 +14,7 @@ export interface MemoryHealthSource extends HealthSource {
   down(reason: string | null): void;
   /** The value `query` answers for `expr`, per server. */
   setQuery(expr: string, values: ReadonlyMap<string, number>): void;
+  query(expr: string, signal: AbortSignal): Promise<Map<string, number>>;
 }
 
 export interface MemoryHealthOptions {
@@ -68,7 +70,7 @@ export function memoryHealthSource(options: MemoryHealthOptions = {}): MemoryHea
     },
     query(expr, signal) {
       signal.throwIfAborted();
-      if (reason !== null) return Promise.reject(new Error(reason));
+      if (reason !== null) return Promise.reject(new LabError("IO", reason));
       return Promise.resolve(new Map(queries.get(expr) ?? []));
     },
   };
