@@ -1,9 +1,11 @@
 /** What `lab get KIND` lists: per kind, the items, their table columns and their JSON. */
 import type { ResolvedModel } from "../core/model.js";
 import { CHECKS } from "../core/check-catalog.js";
+import type { ServerStatus } from "../reconciler/status/status-types.js";
 import type { Kind } from "./kinds.js";
-import type { Style } from "./printers/color.js";
+import { makeStyle, type Style } from "./printers/color.js";
 import { cellList, cellValue, renderTable } from "./printers/table.js";
+import { STATUS_HEADERS, statusCells, UNKNOWN_STATUS } from "./status-columns.js";
 
 export interface ListView {
   headers: string[];
@@ -26,12 +28,21 @@ export function listTable(view: ListView, wide: boolean, style: Style): string {
 
 type Touches = (servers: readonly string[]) => boolean;
 
-/** `selected` null means no selector: everything. Otherwise only items touching those servers. */
-export function listView(model: ResolvedModel, kind: Kind, selected: Set<string> | null): ListView {
+/**
+ * `selected` null means no selector: everything. Otherwise only items touching those servers.
+ * `status`: each server's four pillars (docs/status.md); a server without one shows unknown.
+ */
+export function listView(
+  model: ResolvedModel,
+  kind: Kind,
+  selected: Set<string> | null,
+  status?: ReadonlyMap<string, ServerStatus>,
+  style?: Style,
+): ListView {
   const touches: Touches = (servers) => !selected || servers.some((s) => selected.has(s));
   switch (kind) {
     case "servers":
-      return serversView(model, selected);
+      return serversView(model, selected, status, style);
     case "labels":
       return labelsView(model, touches);
     case "groups":
@@ -45,10 +56,16 @@ export function listView(model: ResolvedModel, kind: Kind, selected: Set<string>
   }
 }
 
-function serversView(model: ResolvedModel, selected: Set<string> | null): ListView {
+function serversView(
+  model: ResolvedModel,
+  selected: Set<string> | null,
+  status: ReadonlyMap<string, ServerStatus> | undefined,
+  style: Style = makeStyle(false),
+): ListView {
   const servers = model.servers.filter((s) => !selected || selected.has(s.name));
+  const statusOf = (name: string) => status?.get(name) ?? UNKNOWN_STATUS;
   return {
-    headers: ["name", "provider", "labels", "environment", "region", "size"],
+    headers: ["name", "provider", "labels", "environment", "region", "size", ...STATUS_HEADERS],
     wideHeaders: ["groups", "address", "classes", "alerts"],
     items: servers.map((s) => ({
       cells: [
@@ -58,6 +75,7 @@ function serversView(model: ResolvedModel, selected: Set<string> | null): ListVi
         cellValue(s.environment),
         cellValue(s.region),
         cellValue(s.size),
+        ...statusCells(statusOf(s.name), style),
       ],
       wide: [cellList(s.groups), s.address, String(s.classes.length), String(s.alerts.length)],
       json: {
@@ -72,6 +90,7 @@ function serversView(model: ResolvedModel, selected: Set<string> | null): ListVi
         classCount: s.classes.length,
         alertCount: s.alerts.length,
         secretCount: s.secrets.length,
+        status: statusOf(s.name),
       },
     })),
   };

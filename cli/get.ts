@@ -1,5 +1,6 @@
 /** `lab get KIND`: a table (or JSON/YAML list) of servers, labels, groups, alerts, sizes, secrets. */
 import { Command } from "commander";
+import { UsageError } from "../core/errors.js";
 import { eprintln, loadModel, withDiagnostics, type CliContext } from "./context.js";
 import { examples } from "./examples.js";
 import { kindAliases, parseKind, type Kind } from "./kinds.js";
@@ -11,6 +12,9 @@ import {
   type SelectorFlags,
 } from "./selector-flags.js";
 import { printFromServer, selectorQuery, serverUrl } from "./serve-client.js";
+import { addStatusFlags, usesStatusFlags, type StatusFlags } from "./status-flags.js";
+
+type Opts = SelectorFlags & StatusFlags & { output: OutputFormat };
 
 const KINDS: readonly Kind[] = ["servers", "labels", "groups", "alerts", "sizes", "secrets"];
 
@@ -19,7 +23,7 @@ export function getCommand(ctx: CliContext): Command {
     .description("list resources: servers, labels, groups, alerts, sizes, secrets")
     .argument("<kind>", `what to list (${kindAliases(KINDS)})`)
     .addOption(outputOption(["table", "wide", "json", "yaml"]));
-  return addSelectorFlags(cmd)
+  return addStatusFlags(addSelectorFlags(cmd))
     .addHelpText(
       "after",
       SELECTOR_HELP +
@@ -30,11 +34,19 @@ export function getCommand(ctx: CliContext): Command {
           "lab get srv --group production -o wide",
           "lab get alerts --label mailserver",
           "lab get labels -o json",
+          "lab get servers --status warn,failed",
+          "lab get servers --health failed -w",
         ),
     )
-    .action(async (word: string, opts: SelectorFlags & { output: OutputFormat }, self: Command) => {
+    .action(async (word: string, opts: Opts, self: Command) => {
       const kind = parseKind(word, KINDS, "get");
       const server = serverUrl(ctx);
+      if (kind === "servers") {
+        const { getServers } = await import("./get-servers-status.js");
+        return getServers(ctx, self, opts, server);
+      }
+      if (usesStatusFlags(opts))
+        throw new UsageError("--status, --health and --watch work with get servers only");
       if (server) {
         const none = `No ${kind} found.`;
         const query = selectorQuery(opts);

@@ -32,10 +32,11 @@ describe("lab get servers", () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split("\n");
     expect(lines[0]).toBe(
-      "NAME               PROVIDER    LABELS                                          ENVIRONMENT   REGION    SIZE",
+      "NAME               PROVIDER    LABELS                                          ENVIRONMENT   REGION    SIZE     SYNC   PUPPET   HEALTH   IDENTITY",
     );
+    // No state store and no health source: every pillar unknown (docs/status.md).
     expect(lines).toContain(
-      "worker-5           aws         k8s-worker,production,eu-west                   prod          eu-west   large",
+      "worker-5           aws         k8s-worker,production,eu-west                   prod          eu-west   large    …      …        …        …",
     );
     expect(lines).toHaveLength(23 + 2);
   });
@@ -49,12 +50,16 @@ describe("lab get servers", () => {
       "ENVIRONMENT",
       "REGION",
       "SIZE",
+      "SYNC",
+      "PUPPET",
+      "HEALTH",
+      "IDENTITY",
       "GROUPS",
       "ADDRESS",
       "CLASSES",
       "ALERTS",
     ]);
-    expect(rows.find((r) => r[0] === "ns-1")?.slice(6)).toEqual([
+    expect(rows.find((r) => r[0] === "ns-1")?.slice(10)).toEqual([
       "all-except-staging,eu-infrastructure,eu-west-network,production",
       "10.0.20.53",
       "6",
@@ -77,6 +82,7 @@ describe("lab get servers", () => {
       classCount: 6,
       alertCount: 8,
       secretCount: 2,
+      status: expect.objectContaining({ state: "unknown" }) as unknown,
     });
   });
 
