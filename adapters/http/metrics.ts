@@ -4,6 +4,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { HttpHandler } from "./http-server.js";
+import { PUPPET_REPORT_RESULTS } from "./puppet-reports.js";
 
 export const WEBHOOK_RESULTS = [
   "queued",
@@ -33,6 +34,8 @@ export interface LabMetrics {
   readonly webhookDeliveries: Counter<"result">;
   /** `lab_forge_requests_total{result}` */
   readonly forgeRequests: Counter<"result">;
+  /** `lab_puppet_reports_total{result}` */
+  readonly puppetReports: Counter<"result">;
 }
 
 export interface MetricsOptions {
@@ -76,6 +79,13 @@ export function createMetrics(options: MetricsOptions = {}): LabMetrics {
   });
   // Every result is shown from the start, at 0, so a rate over it has a series to start from.
   for (const result of WEBHOOK_RESULTS) webhookDeliveries.inc({ result }, 0);
+  const puppetReports = new Counter({
+    name: "lab_puppet_reports_total",
+    help: "Puppet reports received on POST /puppet/reports by result.",
+    labelNames: ["result"] as const,
+    registers,
+  });
+  for (const result of PUPPET_REPORT_RESULTS) puppetReports.inc({ result }, 0);
   const metrics: LabMetrics = {
     registry,
     reconcileDuration: new Histogram({
@@ -100,6 +110,7 @@ export function createMetrics(options: MetricsOptions = {}): LabMetrics {
       labelNames: ["result"] as const,
       registers,
     }),
+    puppetReports,
   };
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
   return metrics;
