@@ -174,7 +174,9 @@ describe("POST /puppet/reports", () => {
 
   it("keeps the newer run when an older report comes late", async () => {
     const e = endpoint();
-    const later = FAILED.toString().replace("time: '2026-12-01T18", "time: '2026-12-01T19");
+    const later = Buffer.from(
+      FAILED.toString().replace("time: '2026-12-01T18", "time: '2026-12-01T19"),
+    );
     expect((await e.post({ body: later })).body.status).toBe("recorded");
     expect(await e.post({})).toEqual({ status: 200, body: { status: "stale", node: "db-1" } });
     expect((await e.store.puppetRun("db-1"))?.time).toBe("2026-12-01T19:54:39.481Z");
