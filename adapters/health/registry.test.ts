@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { HEALTH_SOURCES } from "../../core/health-source.js";
 import lab from "../../schemas/lab.schema.json" with { type: "json" };
-import { healthSourceConfigs, durationMs } from "./health-config.js";
+import { durationMs } from "../../core/duration.js";
+import { healthSourceConfigs } from "./health-config.js";
 import { healthSourceKinds, openHealthSources } from "./registry.js";
 
 describe("HEALTH_SOURCES", () => {

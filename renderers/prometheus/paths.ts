@@ -3,6 +3,7 @@
  *
  *   prometheus/rules/checks/<check>.yaml   one file per catalog check in use (content fixed by the catalog)
  *   prometheus/rules/alerts/<file>.yaml    user alerts, one file per config file that declares them
+ *   prometheus/rules/lab/lab.yaml          rules about lab itself, when lab.prometheus.self_alerts
  *   prometheus/targets/<server>.json       file_sd targets, one file per server, carrying lab's labels
  *   prometheus/probes/<server>.json        blackbox probe targets, one per probed port of a server
  *   prometheus/scrape.yaml                 the scrape_configs that read them (paths relative to it)
@@ -15,6 +16,7 @@
 export const RULES_DIR = "prometheus/rules";
 export const CHECK_RULES_DIR = `${RULES_DIR}/checks`;
 export const ALERT_RULES_DIR = `${RULES_DIR}/alerts`;
+export const SELF_RULES_PATH = `${RULES_DIR}/lab/lab.yaml`;
 export const TARGETS_DIR = "prometheus/targets";
 export const PROBES_DIR = "prometheus/probes";
 export const SCRAPE_PATH = "prometheus/scrape.yaml";

@@ -12,6 +12,7 @@ import { renderBlackboxConfig } from "./blackbox-config.js";
 import { renderCheckRules } from "./check-rules.js";
 import { modelProbes, renderProbes } from "./probes.js";
 import { renderScrapeConfig } from "./scrape-config.js";
+import { renderSelfRules } from "./self-rules.js";
 import { renderTargets } from "./targets.js";
 
 function byPath(a: Artifact, b: Artifact): number {
@@ -27,6 +28,7 @@ export function renderPrometheus(model: ResolvedModel): Diagnosed<Artifact[]> {
   const value = [
     ...renderCheckRules(model),
     ...renderAlertRules(model),
+    ...renderSelfRules(model),
     ...renderTargets(model),
     ...renderProbes(model, probes),
     renderScrapeConfig(model),

@@ -32,6 +32,8 @@ export function jobsInUse(model: ResolvedModel): Map<string, string[]> {
     jobs.set(job, [...(jobs.get(job) ?? []), check.name]);
   }
   if (model.servers.length > 0 && !jobs.has("node")) jobs.set("node", []);
+  // The rules about lab itself read lab's own /metrics.
+  if (model.settings.prometheus?.self_alerts === true && !jobs.has("lab")) jobs.set("lab", []);
   return new Map([...jobs].sort((a, b) => cmp(a[0], b[0])));
 }
 
