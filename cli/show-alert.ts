@@ -8,6 +8,8 @@ import type { Style } from "./printers/color.js";
 import { fromJson, fromSuffix, whyPhrase } from "./printers/provenance.js";
 import { renderTree } from "./printers/tree.js";
 import { selectorText, serverNodes } from "./show-common.js";
+import { readings, renderedLines, renderedTo, valuesLine } from "./status-alert.js";
+import type { AlertValues } from "./status-show.js";
 
 interface AlertView {
   json: Record<string, unknown>;
@@ -22,8 +24,10 @@ function memberLines(
   model: ResolvedModel,
   members: readonly Member[],
   excluded: readonly ExcludedMember[],
+  current: ReturnType<typeof readings> = null,
 ): string[] {
   const fromOf = new Map(members.map((m) => [m.name, m.from]));
+  const now = (n: string) => (current?.has(n) ? ` currently: ${current.get(n)!.text}` : "");
   const whyOf = new Map(excluded.map((e) => [e.name, e.why]));
   const lines = [`Applies to ${plural(members.length, "server")}${members.length ? ":" : ""}`];
   lines.push(
@@ -31,7 +35,7 @@ function memberLines(
       serverNodes(
         model,
         members.map((m) => m.name),
-        (n) => fromSuffix(fromOf.get(n) ?? []),
+        (n) => fromSuffix(fromOf.get(n) ?? []) + now(n),
       ),
       "  ",
     ),
@@ -52,10 +56,14 @@ function memberLines(
   return lines;
 }
 
-export function alertView(model: ResolvedModel, name: string): AlertView {
+/** `values`: the current value per server (docs/status.md), when a health source gave them. */
+export function alertView(model: ResolvedModel, name: string, values?: AlertValues): AlertView {
   const user = model.alerts.find((a) => a.name === name);
   if (user) {
     const { spec } = user;
+    const names = user.members.map((m) => m.name);
+    const current = readings(values, names);
+    const rendered = renderedTo(model, name, names);
     const rule =
       spec.condition !== undefined ? { condition: spec.condition } : { expr: spec.expr ?? null };
     return {
@@ -67,8 +75,13 @@ export function alertView(model: ResolvedModel, name: string): AlertView {
         for: spec.for ?? null,
         target: spec.target,
         exclude: spec.exclude ?? null,
-        members: user.members.map((m) => ({ name: m.name, from: m.from.map(fromJson) })),
+        members: user.members.map((m) => ({
+          name: m.name,
+          from: m.from.map(fromJson),
+          current: current?.get(m.name) ?? null,
+        })),
         excluded: user.excluded.map((e) => ({ name: e.name, why: e.why })),
+        renderedTo: rendered,
       },
       text: (style) => {
         const lines = [
@@ -84,7 +97,12 @@ export function alertView(model: ResolvedModel, name: string): AlertView {
           `Target: ${selectorText(spec.target)}`,
           `Excludes: ${selectorText(spec.exclude)}`,
         );
-        return lines.concat(memberLines(model, user.members, user.excluded)).join("\n") + "\n";
+        return (
+          lines
+            .concat(memberLines(model, user.members, user.excluded, current))
+            .concat(valuesLine(values), renderedLines(rendered))
+            .join("\n") + "\n"
+        );
       },
     };
   }
@@ -101,6 +119,11 @@ export function alertView(model: ResolvedModel, name: string): AlertView {
     name,
     model.sizes.filter((z) => sizes.has(z.name)),
   );
+  const rendered = renderedTo(
+    model,
+    name,
+    members.map((m) => m.name),
+  );
   return {
     json: {
       name,
@@ -111,6 +134,7 @@ export function alertView(model: ResolvedModel, name: string): AlertView {
       rules,
       members: members.map((m) => ({ name: m.name, from: m.from.map(fromJson) })),
       excluded: [],
+      renderedTo: rendered,
     },
     text: (style) => {
       const lines = [
@@ -125,6 +149,7 @@ export function alertView(model: ResolvedModel, name: string): AlertView {
             `  ${r.alert}${r.labels.lab_size ? ` (size ${r.labels.lab_size})` : ""}: ${r.expr}`,
         ),
         ...memberLines(model, members, []),
+        ...renderedLines(rendered),
       ];
       return lines.join("\n") + "\n";
     },

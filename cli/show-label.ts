@@ -3,7 +3,9 @@ import type { ResolvedLabel, ResolvedModel } from "../core/model.js";
 import { findByName } from "./find.js";
 import type { Style } from "./printers/color.js";
 import { renderTree } from "./printers/tree.js";
+import type { ServerStatus } from "../reconciler/status/status-types.js";
 import { asList, serverNodes } from "./show-common.js";
+import { pillarLine, UNKNOWN_STATUS } from "./status-columns.js";
 
 /** Secrets a label gives: those it declares, then those its classes read (`via class x`). */
 function labelSecrets(
@@ -32,7 +34,13 @@ export function findLabel(model: ResolvedModel, name: string): ResolvedLabel {
   return findByName("label", model.labels, name, (l) => l.name);
 }
 
-export function labelView(model: ResolvedModel, label: ResolvedLabel) {
+/** `statuses`: each server's four pillars (docs/status.md); a server without one shows unknown. */
+export function labelView(
+  model: ResolvedModel,
+  label: ResolvedLabel,
+  statuses?: ReadonlyMap<string, ServerStatus>,
+) {
+  const statusOf = (name: string) => statuses?.get(name) ?? UNKNOWN_STATUS;
   const secrets = labelSecrets(model, label);
   const alertsTargeting = model.alerts
     .filter((a) => asList(a.spec.target.labels).includes(label.name))
@@ -52,6 +60,18 @@ export function labelView(model: ResolvedModel, label: ResolvedLabel) {
       size: label.spec.size ?? null,
       alertsTargeting,
       groupsMatching,
+      serverStatus: label.servers.map((name) => {
+        const s = statusOf(name);
+        const { state, sync, puppet, health, identity } = s;
+        return {
+          name,
+          state,
+          sync: sync.state,
+          puppet: puppet.state,
+          health: health.state,
+          identity: identity.state,
+        };
+      }),
     },
     text: (style: Style): string => {
       const none = (v: readonly unknown[]): string => (v.length ? v.join(", ") : "none");
@@ -62,7 +82,8 @@ export function labelView(model: ResolvedModel, label: ResolvedLabel) {
       );
       if (label.servers.length) {
         lines.push("Servers:");
-        for (const line of renderTree(serverNodes(model, label.servers), "  ")) lines.push(line);
+        const nodes = serverNodes(model, label.servers, (n) => pillarLine(statusOf(n), style));
+        for (const line of renderTree(nodes, "  ")) lines.push(line);
       }
       lines.push(
         "Provides:",

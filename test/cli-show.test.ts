@@ -51,6 +51,13 @@ Secrets (2):
   └── tls/node-cert (dynamic)
 Excluded From:
   └── alert "memory_pressure" (explicitly excluded)
+Status: … UNKNOWN (no state store: nothing is known of what was applied)
+Puppet:
+  Environment: production
+  Last run: … no state store: no Puppet reports kept
+Health: … no health sources configured (lab.health)
+  Alerts: none active
+Identity: … no certificate known (reports over TLS or a readable CA directory tell its expiry)
 `;
 
 describe("lab show server", () => {
@@ -79,6 +86,7 @@ describe("lab show server", () => {
       "secrets",
       "ports",
       "excludedFrom",
+      "status",
     ]);
     expect(s.alerts).toEqual([
       { name: "cert_expiry", from: [{ kind: "auto", name: "identity" }] },
@@ -114,7 +122,7 @@ describe("lab show label, group, alert, secret, size", () => {
   it("label: servers and what it provides", async () => {
     const text = await ok("show", "label", "mailserver");
     expect(text).toContain(
-      "Applied to: 2 servers\nServers:\n  ├── mail-1 (xcpng, prod)\n  └── mail-2 (aws, prod)\n",
+      "Applied to: 2 servers\nServers:\n  ├── mail-1 (xcpng, prod) … sync … puppet … health … identity\n  └── mail-2 (aws, prod) … sync … puppet … health … identity\n",
     );
     expect(text).toContain(
       "  Secrets: mail/tls-cert, mail/dkim-key, mail/relay-credentials (via class postfix)\n",
