@@ -27,11 +27,11 @@ async function readStatusFile(
   now: () => number,
   signal: AbortSignal,
 ): Promise<Read> {
-  let text: string;
+  let data: Buffer;
   let mtimeMs: number;
   try {
     mtimeMs = (await stat(path)).mtimeMs;
-    text = await readFile(path, { encoding: "utf8", signal });
+    data = await readFile(path, { signal });
   } catch (err) {
     if (signal.aborted) throw err;
     return { ok: false, reason: `${path}: ${ioReason(err)}` };
@@ -43,7 +43,7 @@ async function readStatusFile(
       reason: `${path} was last written ${formatMs(age)} ago (more than ${formatMs(maxAgeMs)}): is the daemon running?`,
     };
   }
-  return { ok: true, statuses: parseStatusDat(text) };
+  return { ok: true, statuses: parseStatusDat(data) };
 }
 
 async function readLivestatus(path: string, signal: AbortSignal): Promise<Read> {
