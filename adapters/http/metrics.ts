@@ -36,6 +36,8 @@ export interface LabMetrics {
   readonly forgeRequests: Counter<"result">;
   /** `lab_puppet_reports_total{result}` */
   readonly puppetReports: Counter<"result">;
+  /** `lab_servers_by_pillar{pillar,state}`: servers per state of each status pillar (docs/status.md). */
+  readonly serversByPillar: Gauge<"pillar" | "state">;
 }
 
 export interface MetricsOptions {
@@ -111,6 +113,12 @@ export function createMetrics(options: MetricsOptions = {}): LabMetrics {
       registers,
     }),
     puppetReports,
+    serversByPillar: new Gauge({
+      name: "lab_servers_by_pillar",
+      help: "Servers by the state of each status pillar (sync, puppet, health, identity), at the last status refresh.",
+      labelNames: ["pillar", "state"] as const,
+      registers,
+    }),
   };
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
   return metrics;
