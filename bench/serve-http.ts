@@ -98,7 +98,7 @@ function startServe(dir: string, stateDir: string, githubUrl: string) {
     },
   );
   let stderr = "";
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = until(
     "lab serve to listen",
