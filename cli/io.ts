@@ -5,7 +5,14 @@ export interface CliStream {
   isTTY?: boolean;
 }
 
+/** What a verb may read from (`lab secret set`); defaults to the process's stdin. */
+export type CliInput = NodeJS.ReadableStream & {
+  isTTY?: boolean;
+  setRawMode?: (mode: boolean) => unknown;
+};
+
 export interface CliIo {
+  stdin?: CliInput;
   stdout: CliStream;
   stderr: CliStream;
   env: Readonly<Record<string, string | undefined>>;

@@ -9,6 +9,7 @@ import { getCommand } from "./get.js";
 import type { CliIo } from "./io.js";
 import { planCommand } from "./plan.js";
 import { applyCommand, reconcileCommand } from "./reconcile.js";
+import { secretCommand } from "./secret.js";
 import { serveCommand } from "./serve.js";
 import { renderCommand } from "./render.js";
 import { CLIENT_VERBS, takeServerFlag } from "./serve-client.js";
@@ -39,6 +40,7 @@ function commands(ctx: CliContext): Command[] {
     encCommand(ctx),
     planCommand(ctx),
     diffCommand(ctx),
+    secretCommand(ctx),
   ];
 }
 

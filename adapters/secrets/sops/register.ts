@@ -3,7 +3,6 @@
  * repo, options `{ root, env }`) and `memory` (options `{ values }`).
  */
 import { LabError } from "../../../core/errors.js";
-import type { MemorySecretBackendOptions } from "../../../core/memory-secret-backend.js";
 import { memorySecretBackend } from "../../../core/memory-secret-backend.js";
 import { SECRET_BACKENDS } from "../../../core/secret-backend.js";
 import type { SopsBackendOptions } from "./sops-backend.js";
@@ -20,9 +19,7 @@ function sopsOptions(options: unknown): SopsBackendOptions {
 /** Register the backends (again is harmless). */
 export function registerSecretBackends(): void {
   SECRET_BACKENDS.set("sops", (options) => sopsBackend(sopsOptions(options)));
-  SECRET_BACKENDS.set("memory", (options) =>
-    memorySecretBackend((options ?? {}) as MemorySecretBackendOptions),
-  );
+  SECRET_BACKENDS.set("memory", (options) => memorySecretBackend(options ?? {}));
 }
 
 registerSecretBackends();

@@ -11,6 +11,6 @@ export interface SopsDocument {
   readonly data: SopsMapNode;
   /** The `sops` section; empty for a file that is not yet written. */
   readonly meta: SopsMapNode;
-  /** The file's text with `data` and `meta` in place of what it holds. */
-  emit(data: SopsMapNode, meta: SopsMapNode): string;
+  /** The file's text with `data` and `meta` in place of what it holds (no `sops` with null). */
+  emit(data: SopsMapNode, meta: SopsMapNode | null): string;
 }

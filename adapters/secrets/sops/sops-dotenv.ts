@@ -99,7 +99,7 @@ export function parseSopsDotenv(file: string, text: string): SopsDocument {
       }
       for (const e of newData.entries) if (!written.has(e.key)) out.push(valueLine(e.key, e.value));
       const flat: [string, string][] = [];
-      flatten(newMeta, "sops", flat);
+      if (newMeta) flatten(newMeta, "sops", flat);
       flat.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       for (const [k, v] of flat) out.push(`${k}=${escape(v)}`);
       return `${out.join("\n")}\n`;

@@ -62,7 +62,7 @@ export function parseSopsJson(file: string, text: string): SopsDocument {
     emit(newData, newMeta) {
       const whole: SopsMapNode = {
         kind: "map",
-        entries: [...newData.entries, { key: "sops", value: newMeta }],
+        entries: newMeta ? [...newData.entries, { key: "sops", value: newMeta }] : newData.entries,
       };
       return `${jsonText(whole)}\n`;
     },

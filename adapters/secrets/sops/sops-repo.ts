@@ -13,6 +13,7 @@ import { loadCreationRules, requireRuleFor } from "./creation-rules.js";
 import type { SopsFormat } from "./secret-files.js";
 import { SECRETS_DIR, sopsFormatOf } from "./secret-files.js";
 import { newDataKey } from "./sops-crypto.js";
+import type { SopsDocument } from "./sops-document.js";
 import type { DecryptedFile } from "./sops-file.js";
 import { decryptSopsDocument, encryptSopsDocument, parseSopsText } from "./sops-file.js";
 import { newMetadata } from "./sops-metadata.js";
@@ -46,7 +47,15 @@ export interface SopsRepo {
     from: DecryptedFile | null,
     plain: SopsMapNode,
     signal?: AbortSignal,
+    options?: WriteOptions,
   ): Promise<boolean>;
+}
+
+export interface WriteOptions {
+  /** For a new file: the document to write into (its comments and layout), else an empty one. */
+  layout?: SopsDocument;
+  /** Write even when the values are the same (comments changed). */
+  always?: boolean;
 }
 
 export function formatOf(file: string): SopsFormat {
@@ -82,11 +91,11 @@ export function sopsRepo(options: SopsRepoOptions): SopsRepo {
       const doc = parseSopsText(file, text, formatOf(file));
       return decryptSopsDocument(file, doc, await repo.identities(signal));
     },
-    async write(file, from, plain, signal) {
+    async write(file, from, plain, signal, writeOptions = {}) {
       const now = options.now?.();
       let text: string;
       if (from) {
-        if (sameTree(from.plain, plain)) return false;
+        if (!writeOptions.always && sameTree(from.plain, plain)) return false;
         text = await encryptSopsDocument({
           doc: from.doc,
           meta: from.doc.meta,
@@ -104,7 +113,7 @@ export function sopsRepo(options: SopsRepoOptions): SopsRepo {
           },
         );
         text = await encryptSopsDocument({
-          doc: parseSopsText(file, "", formatOf(file)),
+          doc: writeOptions.layout ?? parseSopsText(file, "", formatOf(file)),
           meta: newMetadata(rule.rules),
           rules: rule.rules,
           dataKey: newDataKey(),

@@ -114,7 +114,7 @@ export function parseSopsYaml(file: string, text: string): SopsDocument {
       const out = text === "" ? new Document(new YAMLMap()) : parseDocument(text);
       const whole: SopsMapNode = {
         kind: "map",
-        entries: [...newData.entries, { key: "sops", value: newMeta }],
+        entries: newMeta ? [...newData.entries, { key: "sops", value: newMeta }] : newData.entries,
       };
       out.contents = reconcile(out.contents, whole);
       return out.toString({ lineWidth: 0 });

@@ -1,0 +1,85 @@
+/**
+ * `lab secret edit FILE`: the decrypted file in $VISUAL or $EDITOR (as `sops FILE`), encrypted
+ * again on save. The decrypted copy is a 0600 file in a private temporary folder, removed
+ * whatever happens; a file saved without change is left untouched.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, join, relative, resolve as resolvePath, sep } from "node:path";
+import { Command } from "commander";
+import { openForEdit } from "../adapters/secrets/sops/sops-edit.js";
+import { sopsFormatOf } from "../adapters/secrets/sops/secret-files.js";
+import { LabError, UsageError } from "../core/errors.js";
+import { eprintln, repoRoot, type CliContext } from "./context.js";
+import { examples } from "./examples.js";
+import { repoBackend } from "./secret-common.js";
+
+/** Run the editor on `file`; resolves when it exits 0. */
+function runEditor(ctx: CliContext, file: string): Promise<void> {
+  const editor = ctx.io.env.VISUAL || ctx.io.env.EDITOR || "vi";
+  return new Promise((resolve, reject) => {
+    const child = spawn("/bin/sh", ["-c", `${editor} "$1"`, "lab-secret-edit", file], {
+      stdio: "inherit",
+      env: { ...ctx.io.env },
+    });
+    child.on("error", (err) =>
+      reject(new LabError("TOOL_MISSING", `cannot run the editor "${editor}": ${err.message}`)),
+    );
+    child.on("exit", (code, signal) => {
+      if (code === 0) resolve();
+      else
+        reject(
+          new LabError(
+            "USAGE",
+            `the editor "${editor}" exited with ${signal ?? code}; nothing was changed`,
+          ),
+        );
+    });
+  });
+}
+
+/** The repo-relative path of FILE (given relative to the working directory). */
+function repoPath(ctx: CliContext, cmd: Command, file: string): string {
+  const root = repoRoot(ctx, cmd);
+  const rel = relative(root, resolvePath(ctx.io.cwd ?? process.cwd(), file));
+  if (rel.startsWith("..") || rel === "")
+    throw new UsageError(`${file} is not in the repo ${root}`);
+  const path = rel.split(sep).join("/");
+  if (!sopsFormatOf(path))
+    throw new UsageError(`${file} is not a SOPS file (*.sops.yaml, *.sops.json, *.sops.env)`);
+  return path;
+}
+
+export function secretEditCommand(ctx: CliContext): Command {
+  return new Command("edit")
+    .description("edit a SOPS file decrypted in $VISUAL/$EDITOR; it is encrypted again on save")
+    .argument(
+      "<file>",
+      "the SOPS file (secrets/mail.sops.yaml); a new one is created by its creation rule",
+    )
+    .addHelpText(
+      "after",
+      "\nThe decrypted copy is written with mode 0600 to a private temporary folder and removed\n" +
+        "afterwards, saved or not. Values you did not change keep their ciphertext; a file saved\n" +
+        "without change is not written. An editor that exits non-zero changes nothing.\n" +
+        examples(
+          "lab secret edit secrets/mail.sops.yaml",
+          "EDITOR=nano lab secret edit secrets/app.sops.yaml",
+        ),
+    )
+    .action(async (file: string, _opts: unknown, cmd: Command) => {
+      const path = repoPath(ctx, cmd, file);
+      const session = await openForEdit(repoBackend(ctx, cmd).repo, path);
+      const dir = await mkdtemp(join(tmpdir(), "lab-secret-edit-"));
+      try {
+        const temp = join(dir, basename(path));
+        await writeFile(temp, session.plaintext, { mode: 0o600 });
+        await runEditor(ctx, temp);
+        const result = await session.apply(await readFile(temp, "utf8"));
+        eprintln(ctx, result === "written" ? `wrote ${path}` : `${path}: no change`);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+}
