@@ -32,46 +32,43 @@ const KEYS = Object.fromEntries(
  * the one before it was found (nagios4 writes them in this order, so the block is scanned about
  * once), and from the block's start when it is not there (another daemon's order).
  */
-class BlockReader {
-  private cursor: number;
-  constructor(
-    private readonly data: Buffer,
-    private readonly start: number,
-    private readonly end: number,
-  ) {
-    this.cursor = start;
-  }
-
-  /** Where the value of `key` is, [from, to); null when the block does not have it. */
-  private find(key: string): [number, number] | null {
-    const needle = KEYS[key]!;
-    let at = this.data.indexOf(needle, this.cursor);
-    if (at === -1 || at >= this.end) at = this.data.indexOf(needle, this.start);
-    if (at === -1 || at >= this.end) return null;
-    const from = at + needle.length;
-    let to = this.data.indexOf(NEWLINE, from);
-    if (to === -1 || to > this.end) to = this.end;
-    this.cursor = to;
-    return [from, to];
-  }
-
-  text(key: string): string | null {
-    const at = this.find(key);
-    return at === null ? null : this.data.toString("utf8", at[0], at[1]);
-  }
-
+interface BlockReader {
+  text(key: string): string | null;
   /** A non-negative integer value read from its digits (0 when absent or not a number). */
-  int(key: string): number {
-    const at = this.find(key);
-    if (at === null) return 0;
-    let n = 0;
-    for (let i = at[0]; i < at[1]; i++) {
-      const digit = this.data[i]! - 0x30;
-      if (digit < 0 || digit > 9) return i === at[0] ? 0 : n;
-      n = n * 10 + digit;
-    }
-    return n;
-  }
+  int(key: string): number;
+}
+
+function blockReader(data: Buffer, start: number, end: number): BlockReader {
+  let cursor = start;
+  /** Where the value of `key` is, [from, to); null when the block does not have it. */
+  const find = (key: string): [number, number] | null => {
+    const needle = KEYS[key]!;
+    let at = data.indexOf(needle, cursor);
+    if (at === -1 || at >= end) at = data.indexOf(needle, start);
+    if (at === -1 || at >= end) return null;
+    const from = at + needle.length;
+    let to = data.indexOf(NEWLINE, from);
+    if (to === -1 || to > end) to = end;
+    cursor = to;
+    return [from, to];
+  };
+  return {
+    text(key) {
+      const at = find(key);
+      return at === null ? null : data.toString("utf8", at[0], at[1]);
+    },
+    int(key) {
+      const at = find(key);
+      if (at === null) return 0;
+      let n = 0;
+      for (let i = at[0]; i < at[1]; i++) {
+        const digit = data[i]! - 0x30;
+        if (digit < 0 || digit > 9) return i === at[0] ? 0 : n;
+        n = n * 10 + digit;
+      }
+      return n;
+    },
+  };
 }
 
 /** Where the block opened at `start` closes: its `\t}` line (or a bare `}` one). */
@@ -83,7 +80,7 @@ function blockEnd(data: Buffer, start: number): number {
 }
 
 function entry(data: Buffer, start: number, end: number, service: boolean): NaemonStatus | null {
-  const block = new BlockReader(data, start, end);
+  const block = blockReader(data, start, end);
   const host = block.text("host_name");
   if (host === null) return null;
   if (service) {
