@@ -4,6 +4,7 @@ import { CHECKS } from "../core/check-catalog.js";
 import type { ServerStatus } from "../reconciler/status/status-types.js";
 import type { Kind } from "./kinds.js";
 import { makeStyle, type Style } from "./printers/color.js";
+import { secretsListView } from "./get-secrets.js";
 import { cellList, cellValue, renderTable } from "./printers/table.js";
 import { STATUS_HEADERS, statusCells, UNKNOWN_STATUS } from "./status-columns.js";
 
@@ -52,7 +53,7 @@ export function listView(
     case "sizes":
       return sizesView(model, touches);
     case "secrets":
-      return secretsView(model, touches);
+      return secretsListView(model, touches);
   }
 }
 
@@ -243,35 +244,4 @@ export function providerSummary(spec: object | undefined): string {
   ]
     .filter(Boolean)
     .join("/");
-}
-
-/** Which labels give each secret (directly or through a class that reads it). */
-export function secretGrants(model: ResolvedModel): Map<string, string[]> {
-  const byPath = new Map<string, Set<string>>();
-  for (const server of model.servers) {
-    for (const ref of server.secrets) {
-      const set = byPath.get(ref.path) ?? new Set<string>();
-      byPath.set(ref.path, set);
-      for (const f of ref.from) if (f.kind === "label") set.add(f.name);
-    }
-  }
-  return new Map([...byPath].map(([path, set]) => [path, [...set].sort()]));
-}
-
-function secretsView(model: ResolvedModel, touches: Touches): ListView {
-  const grants = secretGrants(model);
-  return {
-    headers: ["path", "type", "used by", "servers"],
-    wideHeaders: ["generator", "rotate every"],
-    items: model.secrets
-      .filter((s) => touches(s.servers))
-      .map((s) => {
-        const usedBy = grants.get(s.path) ?? [];
-        return {
-          cells: [s.path, cellValue(s.spec?.type), cellList(usedBy), String(s.servers.length)],
-          wide: [cellValue(s.spec?.generator), cellValue(s.spec?.rotate_every)],
-          json: { path: s.path, type: s.spec?.type ?? null, usedBy, servers: s.servers },
-        };
-      }),
-  };
 }

@@ -47,6 +47,10 @@ export function getCommand(ctx: CliContext): Command {
       }
       if (usesStatusFlags(opts))
         throw new UsageError("--status, --health and --watch work with get servers only");
+      if (kind === "secrets") {
+        const { getSecrets } = await import("./get-secrets.js");
+        return getSecrets(ctx, self, opts, server);
+      }
       if (server) {
         const none = `No ${kind} found.`;
         const query = selectorQuery(opts);

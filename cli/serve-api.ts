@@ -14,14 +14,19 @@ import type { HttpRequest, HttpResponse, Route } from "../adapters/http/http-ser
 import { jsonResponse } from "../adapters/http/http-server.js";
 import type { CheckedRepo } from "../reconciler/check-repo.js";
 import type { KeyedCheck } from "../reconciler/reconcile/one-pass.js";
+import { readSecretTexts } from "../reconciler/secrets/secret-texts.js";
+import { secretValues } from "../reconciler/secrets/sops-values.js";
 import { diagnosticJson } from "./diagnostic-json.js";
 import { explainText, explanationOf } from "./explain.js";
+import { secretsListView } from "./get-secrets.js";
 import { listJson, listTable, listView } from "./get-views.js";
 import { parseKind, type Kind } from "./kinds.js";
 import { makeStyle, type Style } from "./printers/color.js";
 import { formatJson } from "./printers/json.js";
 import { collect, FLAGS, selectedServers, type SelectorFlags } from "./selector-flags.js";
 import { authorize } from "./serve-api-auth.js";
+import type { SecretFacts } from "./secret-facts.js";
+import { findSecret, secretView } from "./show-secret.js";
 import { viewOf } from "./show-views.js";
 import { findServer, serverJson, targetsText } from "./show-server.js";
 
@@ -39,6 +44,8 @@ export interface Applied {
   revision: string;
   checked: CheckedRepo;
   model: ResolvedModel;
+  /** The paths with a value in the revision's SOPS files (the history is not read here). */
+  secrets?: SecretFacts;
 }
 
 export const API_KINDS: readonly Kind[] = [
@@ -59,10 +66,13 @@ class NothingApplied extends Error {}
 export function appliedModel(deps: ReadApiDeps): (signal?: AbortSignal) => Promise<Applied> {
   let memo: { revision: string; applied: Promise<Applied> } | null = null;
   const load = async (revision: string): Promise<Applied> => {
-    const { checked } = await deps.check(await deps.git.tree(revision));
+    const tree = await deps.git.tree(revision);
+    const { checked } = await deps.check(tree);
     const model = checked.model ?? checked.partial;
     if (!model) throw new LabError("INTERNAL", `the applied revision ${revision} has no model`);
-    return { revision, checked, model };
+    const values = secretValues(await readSecretTexts(tree));
+    const secrets = { values: new Map(values.map((v) => [v.path, v])), rotated: new Map() };
+    return { revision, checked, model, secrets };
   };
   return async (signal) => {
     const revision = await deps.store.lastGoodRevision(undefined, signal);
@@ -135,7 +145,15 @@ function listAnswer(kind: Kind): Answer {
   return async (request, applied) => {
     const { output, style } = queryOf(request, ["json", "table", "wide"], FLAGS);
     const { model } = applied;
-    const view = listView(model, kind, await selectedServers(model, selectorFlags(request.query)));
+    const selected = await selectedServers(model, selectorFlags(request.query));
+    const view =
+      kind === "secrets"
+        ? secretsListView(
+            model,
+            (names) => !selected || names.some((n) => selected.has(n)),
+            applied.secrets,
+          )
+        : listView(model, kind, selected);
     if (output === "json")
       return documentResponse(withDiagnostics(applied, listJson(view)), applied.revision);
     const text = view.items.length ? listTable(view, output === "wide", style) : "";
@@ -146,7 +164,14 @@ function listAnswer(kind: Kind): Answer {
 function showAnswer(kind: Kind): Answer {
   return (request, applied) => {
     const { output, style } = queryOf(request, ["json", "text"]);
-    const view = viewOf(applied.model, kind, request.params.name!);
+    const name = request.params.name!;
+    const view =
+      kind === "secrets"
+        ? secretView(applied.model, findSecret(applied.model, name), {
+            repo: applied.checked.repo,
+            ...(applied.secrets ? { facts: applied.secrets } : {}),
+          })
+        : viewOf(applied.model, kind, name);
     const response =
       output === "json"
         ? documentResponse(withDiagnostics(applied, view.json), applied.revision)

@@ -30,6 +30,10 @@ export function showCommand(ctx: CliContext): Command {
       const server = serverUrl(ctx);
       if (server)
         return printFromServer(ctx, server, `/api/v1/${kind}/${segment(name)}`, opts.output);
+      if (kind === "secrets") {
+        const { showSecret } = await import("./show-secret.js");
+        return showSecret(ctx, self, name, opts.output);
+      }
       const answer = await loadModel(ctx, self, { answerBroken: true });
       const { model } = answer;
       const { viewOf } = await import("./show-views.js");

@@ -261,33 +261,67 @@ describe("lab get other kinds", () => {
       memory: "4GB",
       servers: ["gateway-1", "ns-1", "test-box-1"],
     });
+    // The copy is not a Git repo: no history, so no last rotation.
     expect(await list("secrets", "--group", "production-mail")).toEqual([
       {
         path: "mail/dkim-key",
         type: "static",
         usedBy: ["mailserver"],
         servers: ["mail-1", "mail-2"],
+        value: { file: "secrets/mail.sops.yaml", line: 2, col: 1 },
+        lastRotated: null,
       },
       {
         path: "mail/relay-credentials",
         type: "static",
         usedBy: ["mailserver"],
         servers: ["mail-1", "mail-2"],
+        value: { file: "secrets/mail.sops.yaml", line: 1, col: 1 },
+        lastRotated: null,
       },
       {
         path: "mail/tls-cert",
         type: "dynamic",
         usedBy: ["mailserver"],
         servers: ["mail-1", "mail-2"],
+        value: null,
+        lastRotated: null,
       },
     ]);
     const table = tableRows((await lab(["--repo", repo, "get", "sec"])).stdout);
-    expect(table[0]).toEqual(["PATH", "TYPE", "USED BY", "SERVERS"]);
+    expect(table[0]).toEqual(["SECRET", "TYPE", "USED BY", "LAST ROTATED"]);
     expect(table.find((r) => r[0] === "k8s/join-token")).toEqual([
       "k8s/join-token",
       "dynamic",
+      "7 servers",
+      "-",
+    ]);
+    expect(table.find((r) => r[0] === "mail/dkim-key")).toEqual([
+      "mail/dkim-key",
+      "static",
+      "mail-1,mail-2",
+      "-",
+    ]);
+    const wide = tableRows((await lab(["--repo", repo, "get", "sec", "-o", "wide"])).stdout);
+    expect(wide[0]).toEqual([
+      "SECRET",
+      "TYPE",
+      "USED BY",
+      "LAST ROTATED",
+      "LABELS",
+      "VALUE",
+      "GENERATOR",
+      "ROTATE EVERY",
+    ]);
+    expect(wide.find((r) => r[0] === "k8s/join-token")).toEqual([
+      "k8s/join-token",
+      "dynamic",
+      "7 servers",
+      "-",
       "k8s-server,k8s-worker",
-      "7",
+      "secrets/k8s.sops.yaml:1",
+      "token",
+      "24h",
     ]);
   });
 });

@@ -179,8 +179,9 @@ describe("lab show label, group, alert, secret, size", () => {
   it("secret: who may read it, through which class", async () => {
     expect(await ok("show", "secret", "mail/relay-credentials")).toBe(
       "Secret: mail/relay-credentials\nType: static\nDescription: SASL login at the upstream relay\n" +
+        "Value: set at secrets/mail.sops.yaml:1\n" +
         "Accessible by (derived from config and code): 2 servers\n" +
-        `  Label "mailserver" → puppet class "postfix" → lab::secret('mail/relay-credentials')\n` +
+        `  Label "mailserver" → puppet class "postfix" → lab::secret('mail/relay-credentials') at puppet/modules/postfix/manifests/init.pp:9\n` +
         "  ├── mail-1 (xcpng, prod)\n  └── mail-2 (aws, prod)\n",
     );
   });

@@ -31,37 +31,32 @@ export const SECRETS_DIR = "secrets/";
 
 const SUFFIXES = [".sops.yaml", ".sops.yml", ".sops.json", ".sops.env"] as const;
 
-/** The path prefix of a SOPS file under secrets/ (`secrets/mail.sops.yaml` → `mail`), or null. */
+/**
+ * The path prefix of a SOPS file under secrets/ (`secrets/mail.sops.yaml` → `mail`), or null;
+ * the same rule as the SOPS backend's (adapters/secrets/sops/secret-files.ts).
+ */
 export function secretFilePrefix(file: string): string | null {
   if (!file.startsWith(SECRETS_DIR)) return null;
-  const suffix = SUFFIXES.find((s) => file.endsWith(s));
-  if (!suffix) return null;
-  const prefix = file.slice(SECRETS_DIR.length, file.length - suffix.length);
-  return prefix === "" || prefix.split("/").some((p) => p === "" || p.startsWith("."))
-    ? null
-    : prefix;
+  const rest = file.slice(SECRETS_DIR.length);
+  const suffix = SUFFIXES.find((s) => rest.endsWith(s) && rest.length > s.length);
+  return suffix ? rest.slice(0, -suffix.length) : null;
 }
 
 function digestOf(text: string): string {
   return createHash("sha256").update(text, "utf8").digest("hex");
 }
 
+/** `KEY=VALUE` lines (`sops_*` is sops's metadata); an empty value is no value. */
 function dotenvValues(file: string, prefix: string, text: string): SecretValue[] {
   const out: SecretValue[] = [];
   text.split("\n").forEach((raw, i) => {
     const line = raw.replace(/\r$/, "");
     const eq = line.indexOf("=");
     if (line.trimStart().startsWith("#") || eq <= 0) return;
-    const key = line.slice(0, eq).trim();
-    if (key === "" || key.startsWith("sops_")) return;
-    const col = line.indexOf(key) + 1;
-    out.push({
-      path: `${prefix}/${key}`,
-      file,
-      line: i + 1,
-      col,
-      digest: digestOf(line.slice(eq + 1)),
-    });
+    const key = line.slice(0, eq);
+    const value = line.slice(eq + 1);
+    if (key.startsWith("sops_") || value === "") return;
+    out.push({ path: `${prefix}/${key}`, file, line: i + 1, col: 1, digest: digestOf(value) });
   });
   return out;
 }
@@ -76,8 +71,11 @@ function documentValues(file: string, prefix: string, text: string): SecretValue
     if (!isScalar(key) || key.range === undefined || key.range === null) continue;
     const name = String(key.value);
     if (name === "sops" || name === "") continue;
-    const value = pair.value as { range?: [number, number, number] | null } | null;
-    const range = value?.range;
+    const value = pair.value;
+    if (value === null || (isScalar(value) && (value.value === null || value.value === ""))) {
+      continue;
+    }
+    const range = (value as { range?: [number, number, number] | null }).range;
     const encrypted = range ? text.slice(range[0], range[1]) : "";
     const { line, col } = lines.linePos(key.range[0]);
     out.push({ path: `${prefix}/${name}`, file, line, col, digest: digestOf(encrypted) });
