@@ -191,9 +191,15 @@ describe("the Prometheus health source", () => {
   });
 
   it("throws when the caller aborts, rather than answering", async () => {
-    handler = () => undefined;
+    let arrived = 0;
+    let bothArrived: () => void = () => undefined;
+    const waiting = new Promise<void>((resolve) => (bothArrived = resolve));
+    handler = () => {
+      if (++arrived === 2) bothArrived();
+    };
     const controller = new AbortController();
     const reading = source().read(["web-1"], controller.signal);
+    await waiting;
     controller.abort(new Error("stop"));
     await expect(reading).rejects.toThrow("stop");
   });
