@@ -271,6 +271,10 @@ async function serveUntilStopped(
       check: deps.check,
       token: ctx.io.env.LAB_API_TOKEN,
     }),
+    (await import("./serve-puppet.js")).puppetReportRoute({
+      ...{ store, git, check: deps.check, logger, metrics },
+      token: ctx.io.env.LAB_PUPPET_REPORT_TOKEN,
+    }),
   ];
   if (setup.secret) {
     routes.push({

@@ -42,8 +42,10 @@ export function serveCommand(ctx: CliContext): Command {
         "token no comment is written), LAB_GIT_TOKEN (the remote), LAB_DATABASE_URL (PostgreSQL:\n" +
         "the queue and the state shared by several replicas), LAB_QUEUE_EXPIRE_SECONDS (with\n" +
         "PostgreSQL: how long a killed replica's work waits before another takes it; default 120),\n" +
-        "LAB_LOG_LEVEL (default info).\n" +
-        "Endpoints: POST /hooks/github, GET /healthz, GET /metrics, GET /api/v1/plans/<number>,\n" +
+        "LAB_PUPPET_REPORT_TOKEN (POST /puppet/reports takes Puppet's http reports with it as\n" +
+        "?token=…; without it, from this machine only), LAB_LOG_LEVEL (default info).\n" +
+        "Endpoints: POST /hooks/github, POST /puppet/reports, GET /healthz, GET /metrics,\n" +
+        "GET /api/v1/plans/<number>,\n" +
         "GET /api/v1/<kind>[/<name>] (what lab get/show -o json print, from the applied revision;\n" +
         "from another machine with Authorization: Bearer $LAB_API_TOKEN). lab --server URL get …\n" +
         "asks a running lab serve instead of loading the repo.\n" +
