@@ -2,6 +2,7 @@
 import type { TargetResult } from "../reconciler/apply/apply-outputs.js";
 import type { PassResult } from "../reconciler/reconcile/one-pass.js";
 import type { Plan } from "../reconciler/plan/plan-types.js";
+import { secretsCounts } from "../reconciler/secrets/plan-secrets-text.js";
 import type { Style } from "./printers/color.js";
 import { resourceLine } from "./printers/plan-table.js";
 
@@ -23,6 +24,8 @@ function planLine(plan: Plan): string {
   if (held && held.create + held.update + held.delete) {
     parts.push(`resources +${held.create} ~${held.update} -${held.delete}`);
   }
+  const secrets = secretsCounts(plan);
+  if (secrets) parts.push(`secrets ${secrets}`);
   if (plan.summary.risks)
     parts.push(`${plan.summary.risks} risk${plan.summary.risks === 1 ? "" : "s"}`);
   if (plan.summary.drift) parts.push(`${plan.summary.drift} drifted`);
