@@ -1,6 +1,7 @@
 /** `lab secret get PATH`: the one value, and nothing else, for scripts. */
 import { Command } from "commander";
 import { NotFoundError } from "../core/errors.js";
+import { suggest } from "../core/suggest.js";
 import type { CliContext } from "./context.js";
 import { examples } from "./examples.js";
 import { repoBackend } from "./secret-common.js";
@@ -24,7 +25,7 @@ export function secretGetCommand(ctx: CliContext): Command {
       const value = await backend.get(path);
       if (!value) {
         const known = await backend.list().catch(() => []);
-        throw new NotFoundError("secret value", path, known);
+        throw new NotFoundError("secret value", path, suggest(path, known));
       }
       const text = value.reveal();
       ctx.io.stdout.write(ctx.io.stdout.isTTY && !text.endsWith("\n") ? `${text}\n` : text);

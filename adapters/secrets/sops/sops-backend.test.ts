@@ -49,7 +49,7 @@ describe("the sops backend", () => {
     const root = tempRepo({ ".sops.yaml": SOPS_YAML });
     const b = backend(root);
     expect(await b.get("mail/dkim-key")).toBeNull();
-    await b.set("mail/dkim-key", new SecretValue("k1"));
+    await b.set("mail/dkim-key", new SecretValue("plain-dkim-value"));
     await b.set("mail/relay", new SecretValue("user:pw"));
     const text = readFileSync(join(root, "secrets/mail.sops.yaml"), "utf8");
     expect(text).toMatch(/^dkim-key: ENC\[AES256_GCM,.*type:str\]\nrelay: ENC\[/);
@@ -57,8 +57,8 @@ describe("the sops backend", () => {
       `    - recipient: ${FIXTURE_RECIPIENT}\n      enc: |\n        -----BEGIN AGE ENCRYPTED FILE-----\n`,
     );
     expect(text).toContain('  lastmodified: "2026-01-02T03:04:05Z"\n');
-    expect(text).not.toContain("k1");
-    expect((await b.get("mail/dkim-key"))?.reveal()).toBe("k1");
+    expect(text).not.toContain("plain-dkim-value");
+    expect((await b.get("mail/dkim-key"))?.reveal()).toBe("plain-dkim-value");
     expect(await b.list()).toEqual(["mail/dkim-key", "mail/relay"]);
     await b.delete("mail/relay");
     expect(await b.list()).toEqual(["mail/dkim-key"]);

@@ -70,7 +70,9 @@ function reconcile(old: unknown, want: SopsNode): Node {
     if (isScalar(old)) {
       if (old.value !== want.value) {
         old.value = want.value;
-        if (typeof want.value === "string" && want.value.includes("\n")) old.type = "BLOCK_LITERAL";
+        const multiline = typeof want.value === "string" && want.value.includes("\n");
+        if (multiline) old.type = "BLOCK_LITERAL";
+        else if (old.type === "BLOCK_LITERAL" || old.type === "BLOCK_FOLDED") old.type = "PLAIN";
       }
       return old;
     }
