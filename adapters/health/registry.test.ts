@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { HEALTH_SOURCES } from "../../core/health-source.js";
 import lab from "../../schemas/lab.schema.json" with { type: "json" };
+import { modelFromYaml } from "../../test/yaml-model.js";
 import { durationMs } from "../../core/duration.js";
 import { healthSourceConfigs } from "./health-config.js";
 import { healthSourceKinds, openHealthSources } from "./registry.js";
@@ -67,6 +68,27 @@ describe("healthSourceConfigs", () => {
     ]);
     expect(healthSourceConfigs(undefined)).toEqual([]);
     expect(healthSourceConfigs({})).toEqual([]);
+  });
+
+  it("reads lab.health from a repo through load, validate and resolve, in the repo's order", async () => {
+    const model = await modelFromYaml(`
+lab:
+  health:
+    sources:
+      - { name: z-prom, kind: prometheus, url: "http://127.0.0.1:9090", timeout: 500ms }
+      - { name: a-nagios, kind: naemon, status_file: /var/lib/nagios4/status.dat }
+servers:
+  web-1: { provider: ssh }
+`);
+    const sources = openHealthSources(healthSourceConfigs(model.settings.health));
+    expect(sources.map((s) => `${s.name} ${s.kind}`)).toEqual([
+      "z-prom prometheus",
+      "a-nagios naemon",
+    ]);
+    expect(healthSourceConfigs(model.settings.health)[0]?.timeoutMs).toBe(500);
+    expect(
+      (await modelFromYaml("servers:\n  web-1: { provider: ssh }\n")).settings.health,
+    ).toBeUndefined();
   });
 
   it("reads Prometheus durations and nothing else", () => {

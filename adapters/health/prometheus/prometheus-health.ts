@@ -37,8 +37,11 @@ export interface PromTarget {
 /** Go's zero time, which Prometheus prints for "never". */
 const ZERO_TIME = /^0001-01-01T/;
 
+/** Prometheus's RFC 3339 time (nanoseconds, any offset) as ISO 8601 in UTC; null for never. */
 function time(text: string | undefined): string | null {
-  return text && !ZERO_TIME.test(text) ? text : null;
+  if (!text || ZERO_TIME.test(text)) return null;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 
 function oneLine(text: string): string {

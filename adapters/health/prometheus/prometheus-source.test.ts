@@ -28,7 +28,7 @@ function target(server: string, job: string, instance: string, health: string, l
     labels: { job, instance, lab_server: server },
     health,
     lastError,
-    lastScrape: health === "unknown" ? "0001-01-01T00:00:00Z" : "2026-12-02T06:00:00Z",
+    lastScrape: health === "unknown" ? "0001-01-01T00:00:00Z" : "2026-12-02T06:00:00.123456789Z",
   };
 }
 
@@ -37,7 +37,7 @@ function alert(labels: Record<string, string>, state: string, summary?: string) 
     labels,
     annotations: summary ? { summary } : {},
     state,
-    activeAt: "2026-12-02T05:59:00Z",
+    activeAt: "2026-12-02T06:59:00.5+01:00",
     value: "9.5e+01",
   };
 }
@@ -117,7 +117,7 @@ describe("the Prometheus health source", () => {
         {
           name: "disk_full",
           state: "firing",
-          since: "2026-12-02T05:59:00Z",
+          since: "2026-12-02T05:59:00.500Z",
           value: "9.5e+01",
           severity: "critical",
           summary: "disk",
@@ -128,7 +128,7 @@ describe("the Prometheus health source", () => {
           name: "up",
           state: "ok",
           output: "node 127.0.0.1:9100",
-          checkedAt: "2026-12-02T06:00:00Z",
+          checkedAt: "2026-12-02T06:00:00.123Z",
         },
       ],
     });
@@ -138,13 +138,13 @@ describe("the Prometheus health source", () => {
         name: "up",
         state: "critical",
         output: "node 127.0.0.4:9100: connection refused",
-        checkedAt: "2026-12-02T06:00:00Z",
+        checkedAt: "2026-12-02T06:00:00.123Z",
       },
       {
         name: "up",
         state: "critical",
         output: "postgres 127.0.0.4:9187: timeout",
-        checkedAt: "2026-12-02T06:00:00Z",
+        checkedAt: "2026-12-02T06:00:00.123Z",
       },
     ]);
     expect(snap.servers.get("web-5")?.checks[0]).toMatchObject({
