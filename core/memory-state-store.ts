@@ -5,6 +5,7 @@ import type {
   AuditEntry,
   Clock,
   JournalEntry,
+  MergedPull,
   ObservedState,
   PullPlanRecord,
   PuppetRunRecord,
@@ -50,6 +51,7 @@ interface MemoryTables {
   /** Delivery id → when it was seen (ms); a Map keeps insertion order, oldest first. */
   deliveries: Map<string, number>;
   pulls: Map<number, PullPlanRecord>;
+  merged: Map<number, MergedPull>;
   puppet: Map<string, PuppetRunRecord>;
 }
 
@@ -63,6 +65,7 @@ function emptyTables(): MemoryTables {
     audit: [],
     deliveries: new Map(),
     pulls: new Map(),
+    merged: new Map(),
     puppet: new Map(),
   };
 }
@@ -288,6 +291,23 @@ export function createMemoryStateStore(
         checkPull(pr);
         const found = t.pulls.get(pr);
         if (found) found.closedAt ??= now();
+      }),
+    recordMerged: (pr, headSha, signal) =>
+      settle(() => {
+        ready(signal);
+        checkPull(pr);
+        t.merged.set(pr, { number: pr, headSha, mergedAt: now() });
+      }),
+    mergedWaiting: (signal) =>
+      settle(() => {
+        ready(signal);
+        return [...t.merged.values()].sort((a, b) => a.number - b.number).map((m) => ({ ...m }));
+      }),
+    mergeTold: (pr, signal) =>
+      settle(() => {
+        ready(signal);
+        checkPull(pr);
+        t.merged.delete(pr);
       }),
     recordPuppetRun: (run, known, signal) =>
       settle(() => {

@@ -130,6 +130,15 @@ export interface PullPlanRecord extends PullPlanInput {
   closedAt: string | null;
 }
 
+/** A merged pull request waiting for the result of the apply that brings its change. */
+export interface MergedPull {
+  number: number;
+  /** The head commit that was merged. */
+  headSha: string;
+  /** When the merge was recorded (`recordMerged`). */
+  mergedAt: string;
+}
+
 /** A node's last Puppet run as the store keeps it, and whether the node is one of lab's servers. */
 export interface PuppetRunRecord extends PuppetRun {
   /** True when the node was a server of the applied revision when the report came. */
@@ -201,6 +210,16 @@ export interface StateStore {
   openPulls(signal?: AbortSignal): Promise<number[]>;
   /** Marks `pr` closed: its record stays (pullPlan), openPulls no longer lists it. */
   forgetPull(pr: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Keeps that `pr` was merged at `headSha`, until `mergeTold`: the apply that follows tells it
+   * the result, whichever replica runs that apply, after any restart. A second merge record of
+   * the same pull request replaces the first.
+   */
+  recordMerged(pr: number, headSha: string, signal?: AbortSignal): Promise<void>;
+  /** The merged pull requests not told yet, by number. */
+  mergedWaiting(signal?: AbortSignal): Promise<MergedPull[]>;
+  /** `pr` was told the result: it no longer waits. */
+  mergeTold(pr: number, signal?: AbortSignal): Promise<void>;
   /**
    * Keeps `run` as its node's last Puppet run, with `known` (one row per node). A run older than
    * the one kept (by the report's time) is not kept: false; otherwise true.

@@ -482,6 +482,8 @@ describe.each(BACKENDS)("state store contract: $kind", (backend) => {
       "lastGoodRevision",
       "lastRuns",
       "lease",
+      "mergeTold",
+      "mergedWaiting",
       "observed",
       "openPulls",
       "pendingIntents",
@@ -490,6 +492,7 @@ describe.each(BACKENDS)("state store contract: $kind", (backend) => {
       "puppetRuns",
       "recordApplied",
       "recordDelivery",
+      "recordMerged",
       "recordObserved",
       "recordPullPlan",
       "recordPuppetRun",
@@ -606,6 +609,33 @@ describe.each(BACKENDS)("state store contract: $kind", (backend) => {
     expect(await store.recordDelivery("a")).toBe(true);
   });
 
+  it("keeps merged pull requests waiting until told: by number, a second merge replaces", async () => {
+    const clock = manualClock();
+    const store = await open(clock);
+    expect(await store.mergedWaiting()).toEqual([]);
+    await store.recordMerged(12, "h12");
+    clock.advance(1000);
+    await store.recordMerged(3, "h3");
+    await store.recordMerged(12, "h12b");
+    expect(await store.mergedWaiting()).toEqual([
+      { number: 3, headSha: "h3", mergedAt: iso(T0 + 1000) },
+      { number: 12, headSha: "h12b", mergedAt: iso(T0 + 1000) },
+    ]);
+    await store.mergeTold(12);
+    await store.mergeTold(99); // never merged: nothing to do
+    expect((await store.mergedWaiting()).map((m) => m.number)).toEqual([3]);
+    await expect(store.recordMerged(0, "h")).rejects.toMatchObject({ code: "INTERNAL" });
+    const aborted = AbortSignal.abort();
+    for (const call of [
+      () => store.recordMerged(1, "h", aborted),
+      () => store.mergedWaiting(aborted),
+      () => store.mergeTold(3, aborted),
+    ]) {
+      await expect(call()).rejects.toMatchObject({ name: "AbortError" });
+    }
+    expect((await store.mergedWaiting()).map((m) => m.number)).toEqual([3]);
+  });
+
   it("keeps each node's last Puppet run: newer replaces, older is refused, by node", async () => {
     const store = await open();
     expect(await store.puppetRuns()).toEqual([]);
@@ -675,6 +705,7 @@ describe.each(BACKENDS)("state store contract: $kind", (backend) => {
       await first.recordPullPlan(7, { ...PULL, plan: { servers: ["web"] } });
       await first.recordPullPlan(8, PULL);
       await first.forgetPull(8);
+      await first.recordMerged(8, "h8");
       await first.recordPuppetRun(RUN, true);
       await first.close();
       const again = await backend.open(place);
@@ -693,6 +724,7 @@ describe.each(BACKENDS)("state store contract: $kind", (backend) => {
       expect((await again.pullPlan(7))?.plan).toEqual({ servers: ["web"] });
       expect((await again.pullPlan(8))?.closedAt).not.toBeNull();
       expect(await again.puppetRuns()).toEqual([{ ...RUN, known: true }]);
+      expect((await again.mergedWaiting()).map((m) => [m.number, m.headSha])).toEqual([[8, "h8"]]);
     });
   }
 
@@ -802,6 +834,7 @@ describe("PostgreSQL state store specifics", () => {
         { name: "003-audit-append-only" },
         { name: "004-serve" },
         { name: "005-puppet" },
+        { name: "006-merged" },
       ]);
     } finally {
       await client.end();

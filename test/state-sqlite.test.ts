@@ -259,6 +259,7 @@ describe("SQLite state store: migrations and backups", () => {
       "lab_deliveries",
       "lab_journal",
       "lab_leases",
+      "lab_merged_pulls",
       "lab_observed",
       "lab_pull_plans",
       "lab_puppet_runs",
@@ -313,6 +314,18 @@ describe("SQLite state store: migrations and backups", () => {
     expect(await store.puppetRuns()).toEqual([]);
     await store.close();
     expect(tables(path)).toContain("lab_puppet_runs");
+  });
+
+  it("adds the merged pull requests' waiting list to a store of the release before", async () => {
+    const dir = tempDir();
+    const path = join(dir, "state.db");
+    await previousVersion(path, "005-puppet");
+    expect(tables(path)).not.toContain("lab_merged_pulls");
+    const { store, snapshot } = await openSqliteStore({ path, clock: FIXED });
+    expect(snapshot).toBe(join(dir, "state.db.pre-006-merged-20260102T030405.006Z"));
+    expect(await store.mergedWaiting()).toEqual([]);
+    await store.close();
+    expect(tables(path)).toContain("lab_merged_pulls");
   });
 
   it("refuses a store written by a newer lab, naming the migration it does not know", async () => {

@@ -84,6 +84,13 @@ export interface PullPlansTable {
   closed_at: Int | null;
 }
 
+/** A merged pull request waiting for the result of the apply that follows. */
+export interface MergedPullsTable {
+  number: Int;
+  head_sha: string;
+  merged_at: Int;
+}
+
 /** Each Puppet node's last run: the run as JSON, with what the store decides on beside it. */
 export interface PuppetRunsTable {
   node: string;
@@ -108,6 +115,7 @@ export interface StateDatabase {
   lab_deliveries: DeliveriesTable;
   lab_pull_plans: PullPlansTable;
   lab_puppet_runs: PuppetRunsTable;
+  lab_merged_pulls: MergedPullsTable;
 }
 
 /** An id column that numbers itself: SQLite's rowid alias, PostgreSQL's bigserial. */
@@ -242,6 +250,16 @@ async function createPuppet(db: Kysely<unknown>): Promise<void> {
     .execute();
 }
 
+/** Merged pull requests waiting for the apply that brings their change (kept across restarts). */
+async function createMerged(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable("lab_merged_pulls")
+    .addColumn("number", "bigint", (c) => c.primaryKey())
+    .addColumn("head_sha", "text", (c) => c.notNull())
+    .addColumn("merged_at", "bigint", (c) => c.notNull())
+    .execute();
+}
+
 /** Every migration in order; names sort in the order they run. */
 export function stateMigrations(dialect: SqlDialect): Record<string, Migration> {
   return {
@@ -250,6 +268,7 @@ export function stateMigrations(dialect: SqlDialect): Record<string, Migration> 
     "003-audit-append-only": { up: (db) => auditAppendOnly(db, dialect) },
     "004-serve": { up: (db) => createServe(db) },
     "005-puppet": { up: (db) => createPuppet(db) },
+    "006-merged": { up: (db) => createMerged(db) },
   };
 }
 

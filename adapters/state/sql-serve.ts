@@ -6,7 +6,14 @@ import { num, parseJson, timeOrNull, type SqlContext } from "./sql-rows.js";
 
 type ServeQueries = Pick<
   StateStore,
-  "recordDelivery" | "recordPullPlan" | "pullPlan" | "openPulls" | "forgetPull"
+  | "recordDelivery"
+  | "recordPullPlan"
+  | "pullPlan"
+  | "openPulls"
+  | "forgetPull"
+  | "recordMerged"
+  | "mergedWaiting"
+  | "mergeTold"
 >;
 
 function pullRecord(r: PullPlansTable): PullPlanRecord {
@@ -97,6 +104,34 @@ export function serveQueries({ db, clock, guard }: SqlContext, keep: number): Se
           .where("number", "=", pr)
           .where("closed_at", "is", null)
           .execute();
+      }),
+    recordMerged: (pr, headSha, signal) =>
+      guard(signal, async () => {
+        checkPull(pr);
+        const row = { head_sha: headSha, merged_at: clock.now() };
+        await db
+          .insertInto("lab_merged_pulls")
+          .values({ number: pr, ...row })
+          .onConflict((oc) => oc.column("number").doUpdateSet(row))
+          .execute();
+      }),
+    mergedWaiting: (signal) =>
+      guard(signal, async () => {
+        const rows = await db
+          .selectFrom("lab_merged_pulls")
+          .selectAll()
+          .orderBy("number")
+          .execute();
+        return rows.map((r) => ({
+          number: num(r.number),
+          headSha: r.head_sha,
+          mergedAt: isoTime(num(r.merged_at)),
+        }));
+      }),
+    mergeTold: (pr, signal) =>
+      guard(signal, async () => {
+        checkPull(pr);
+        await db.deleteFrom("lab_merged_pulls").where("number", "=", pr).execute();
       }),
   };
 }

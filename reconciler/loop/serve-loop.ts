@@ -41,9 +41,6 @@ function shortRef(ref: string): string {
   return ref.replace(/^refs\/heads\//, "");
 }
 
-/** The pull requests merged and waiting for the apply that brings their change. */
-type Merged = Map<number, { headSha: string }>;
-
 function applyState(pass: PassResult): { state: CommitState; text: string } {
   if (pass.result === "invalid") {
     return {
@@ -75,12 +72,12 @@ function appliedComment(pass: PassResult, state: CommitState, text: string, plan
 
 /**
  * Tells the forge what the apply did: the commit's status, and each pull request merged before
- * this apply fetched (`merged`: those merged while it ran wait for the apply their close queued).
+ * this apply fetched (`before`: those merged while it ran wait for the apply their close queued).
+ * The waiting list is the store's, so a restart or another replica loses none.
  */
 async function tellForge(
   deps: LoopDeps,
   pass: PassResult,
-  merged: Merged,
   before: ReadonlySet<number>,
   signal: AbortSignal,
 ): Promise<void> {
@@ -89,13 +86,18 @@ async function tellForge(
   const { state, text } = applyState(pass);
   try {
     await forge.setStatus(pass.revision, APPLY_STATUS, state, text, signal);
-    for (const [number, pull] of merged) {
-      if (!before.has(number)) continue;
-      const pr = { number, headSha: pull.headSha, baseRef: "", baseSha: pass.revision };
-      const planned = await deps.store.pullPlan(number, signal);
+    for (const pull of await deps.store.mergedWaiting(signal)) {
+      if (!before.has(pull.number)) continue;
+      const pr = {
+        number: pull.number,
+        headSha: pull.headSha,
+        baseRef: "",
+        baseSha: pass.revision,
+      };
+      const planned = await deps.store.pullPlan(pull.number, signal);
       const body = appliedComment(pass, state, text, planned?.summary);
       await forge.ensurePlanComment(pr, body, { signal });
-      merged.delete(number);
+      await deps.store.mergeTold(pull.number, signal);
     }
   } catch (err) {
     // A forge that fails never fails the apply: the result is logged and the status is missing.
@@ -105,11 +107,10 @@ async function tellForge(
 
 async function onBranch(
   deps: LoopDeps,
-  merged: Merged,
   item: BranchWork,
   signal: AbortSignal,
 ): Promise<LoopOutcome> {
-  const before = new Set(merged.keys());
+  const before = new Set((await deps.store.mergedWaiting(signal)).map((m) => m.number));
   const fetched = await deps.git.fetch(item.branch, signal);
   const refs = await deps.git.refs(signal);
   if (fetched.ref !== refs.defaultBranch.ref) {
@@ -121,23 +122,18 @@ async function onBranch(
     { revision: pass.revision, result: pass.result, run: pass.runId, trigger: item.trigger },
     "default branch reconciled",
   );
-  await tellForge(deps, pass, merged, before, signal);
+  await tellForge(deps, pass, before, signal);
   for (const number of await deps.store.openPulls(signal)) {
     await deps.enqueue({ kind: "pull", number, action: "refresh", trigger: "base-moved" });
   }
   return { kind: "applied", pass };
 }
 
-async function onPull(
-  deps: LoopDeps,
-  merged: Merged,
-  item: PullWork,
-  signal: AbortSignal,
-): Promise<LoopOutcome> {
+async function onPull(deps: LoopDeps, item: PullWork, signal: AbortSignal): Promise<LoopOutcome> {
   if (item.action === "closed") {
     await deps.store.forgetPull(item.number, signal);
     if (item.merged && item.headSha) {
-      merged.set(item.number, { headSha: item.headSha });
+      await deps.store.recordMerged(item.number, item.headSha, signal);
       await deps.enqueue({
         kind: "branch",
         branch: item.baseRef ?? "default",
@@ -151,13 +147,12 @@ async function onPull(
 }
 
 export function serveLoop(deps: LoopDeps): WorkHandler {
-  const merged: Merged = new Map();
   deps.bases ??= new Map();
   return async (item, signal) => {
     const outcome =
       item.kind === "branch"
-        ? await onBranch(deps, merged, item, signal)
-        : await onPull(deps, merged, item, signal);
+        ? await onBranch(deps, item, signal)
+        : await onPull(deps, item, signal);
     deps.onDone?.(item, outcome);
   };
 }
