@@ -5,7 +5,7 @@
  * by lab's SOPS backend with the shared test key; no value or ciphertext may appear anywhere.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SecretValue } from "../core/secret-backend.js";
@@ -15,6 +15,11 @@ import { makeContext } from "../cli/context.js";
 import { secretAuditCommand } from "../cli/secret-audit.js";
 import type { Plan } from "../reconciler/plan/plan-types.js";
 import { planComment } from "../reconciler/report/plan-comment.js";
+import { memoryForge } from "../adapters/forge/memory-forge.js";
+import { commitTo, memoryGitSource, memoryRemote } from "../adapters/git/memory-git-source.js";
+import { createMemoryStateStore } from "../core/state-store.js";
+import { checkRepo } from "../reconciler/check-repo.js";
+import { planPull } from "../reconciler/loop/pull-plan.js";
 import { lab, removeTemps, SMALL_REPO, tableRows, tempDir, writeRepo } from "./cli-harness.js";
 
 afterAll(removeTemps);
@@ -395,6 +400,77 @@ describe("lab plan: secret access first, value changes by file, never a value", 
       expect(text.stdout).not.toContain(s);
       expect(json.stdout).not.toContain(s);
       expect(comment).not.toContain(s);
+    }
+  });
+});
+
+/** Every file of a folder, path → text, for a commit of the memory remote. */
+function filesOf(root: string, dir = ""): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(join(root, dir))) {
+    const rel = dir ? `${dir}/${name}` : name;
+    if (statSync(join(root, rel)).isDirectory()) Object.assign(out, filesOf(root, rel));
+    else out[rel] = readFileSync(join(root, rel), "utf8");
+  }
+  return out;
+}
+
+describe("a pull request's comment (lab serve): the secrets section from both revisions", () => {
+  it("a value changed on the branch and a grant: said first, never the value", async () => {
+    const base = policyRepo(CLEAN_LABELS, CLEAN_SECRETS);
+    await setValues(base, { "web/tls": "pr-old-plain", "web/key": "pr-key-plain" });
+    const head = tempDir();
+    cpSync(base, head, { recursive: true });
+    await setValues(head, { "web/tls": "pr-new-plain" });
+    writeFileSync(
+      join(head, "labels.yaml"),
+      CLEAN_LABELS.replace(
+        "[postgresql::server]\n    size: small\n",
+        "[postgresql::server]\n    size: small\n    secrets: [web/key]\n",
+      ),
+    );
+    const remote = memoryRemote();
+    const first = commitTo(remote, "main", filesOf(base));
+    const pr = commitTo(remote, "refs/pull/7/head", filesOf(head), [first]);
+    const git = memoryGitSource(remote);
+    const forge = memoryForge();
+    try {
+      await git.fetch("default");
+      const outcome = await planPull(
+        {
+          git,
+          store: createMemoryStateStore(),
+          forge,
+          check: async (source) => ({ checked: await checkRepo(source), key: null }),
+          fileUrl: (path, line, rev) => `https://forge/${rev}/${path}#L${line}`,
+          log: { info() {}, warn() {}, error() {} },
+        },
+        7,
+      );
+      expect(outcome.result).toBe("planned");
+      const body = forge.comments.get(7)![0]!.body;
+      const section = body.slice(body.indexOf("### Secret access"), body.indexOf("### Risks"));
+      expect(section.trimEnd().split("\n")).toEqual([
+        "### Secret access (2 changes)",
+        "",
+        `- \`+\` db-1 gains web/key via label db ([labels.yaml:9](https://forge/${pr}/labels.yaml#L9))`,
+        `- \`~\` value changed: web/tls ([secrets/web.sops.yaml:1](https://forge/${pr}/secrets/web.sops.yaml#L1))`,
+      ]);
+      expect(body.indexOf("### Secret access")).toBeLessThan(body.indexOf("### Risks"));
+      const texts = [base, head].map((r) => readFileSync(join(r, "secrets/web.sops.yaml"), "utf8"));
+      const plan = JSON.stringify(outcome.plan);
+      for (const s of [
+        "pr-old-plain",
+        "pr-new-plain",
+        "pr-key-plain",
+        "ENC[",
+        ...texts.flatMap(ciphertexts),
+      ]) {
+        expect(body).not.toContain(s);
+        expect(plan).not.toContain(s);
+      }
+    } finally {
+      await git.close();
     }
   });
 });
