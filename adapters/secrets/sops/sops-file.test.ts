@@ -162,17 +162,32 @@ describe("tampering is refused, naming the file (and the key where known)", () =
 });
 
 describe("numeric-looking keys", () => {
-  it('keeps "123" and 1 as keys, encrypts under their path and verifies the MAC', async () => {
+  it('"123" and 1 are string keys: encrypted under their text, the MAC verified, 1 written as "1"', async () => {
     const text = await encryptPlaintext('"123": x\n1: y\nnested:\n  2: z\n');
+    // sops refuses a key YAML reads as a number, so lab writes it as the string sops reads.
     expect(text).toMatch(/^"123": ENC\[/);
-    expect(text).toMatch(/\n1: ENC\[/);
+    expect(text).toMatch(/\n"1": ENC\[/);
+    expect(text).toMatch(/\n {2}"2": ENC\[/);
     const d = await decrypt("n.yaml", text, "yaml");
     expect(d.plain.entries.map((e) => e.key)).toEqual(["123", "1", "nested"]);
     expect(toPlainData(d.plain)).toEqual({ "123": "x", "1": "y", nested: { "2": "z" } });
-    const first = d.doc.data.entries[0]!.value;
-    expect(
-      first.kind === "scalar" && decryptLeaf(String(first.value), d.dataKey, "123:").text,
-    ).toBe("x");
+    const [first, second] = d.doc.data.entries;
+    const aad = (node: typeof first, path: string) =>
+      node?.value.kind === "scalar"
+        ? decryptLeaf(String(node.value.value), d.dataKey, path).text
+        : null;
+    expect(aad(first, "123:")).toBe("x");
+    expect(aad(second, "1:")).toBe("y");
+    // sops-age leaves digit-only keys out of the additional data (it takes them for list
+    // indexes), so it cannot decrypt what sops writes for them.
+    await expect(decryptSops(text, { secretKey: AGE_KEY, fileType: "yaml" })).rejects.toThrow(
+      /AES-GCM decryption failed at path \["1"\]/,
+    );
+  });
+
+  it("a file with an unquoted number key (which sops never writes) is read with the key's text", async () => {
+    const text = (await encryptPlaintext('"1": y\n')).replace('"1": ', "1: ");
+    expect(await plainOf("n.yaml", text)).toEqual({ "1": "y" });
   });
 });
 
@@ -192,8 +207,18 @@ describe("encryption rules, as sops applies them", () => {
     );
   });
 
-  it("mac_only_encrypted: unencrypted values are outside the MAC", async () => {
+  it("mac_only_encrypted: unencrypted values are outside the MAC, which starts as sops's does", async () => {
     const { text } = await roundTrip("a: 1\nnote_unencrypted: hello\n", { macOnlyEncrypted: true });
+    const d = await decrypt("r.yaml", text, "yaml");
+    const { createHash } = await import("node:crypto");
+    const expected = createHash("sha512")
+      .update(
+        Buffer.from("8a3fd2ad54ce66527b1034f3d147be0b0b975b3bf44f72c6fdadec8176f27d69", "hex"),
+      )
+      .update("1")
+      .digest("hex")
+      .toUpperCase();
+    expect(decryptLeaf(d.meta.mac, d.dataKey, d.meta.lastModified).text).toBe(expected);
     expect(text).toContain("mac_only_encrypted: true\n");
     expect(await plainOf("r.yaml", text.replace("hello", "hullo"))).toEqual({
       a: 1,

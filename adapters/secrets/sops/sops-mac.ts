@@ -1,6 +1,7 @@
 /**
  * sops's MAC: SHA-512 over the plaintext of every value in document order (comments never;
- * unencrypted values too, unless `mac_only_encrypted`), as upper-case hex, stored encrypted with
+ * unencrypted values too, unless `mac_only_encrypted`, which starts the hash with fixed bytes), as
+ * upper-case hex, stored encrypted with
  * the data key and the file's `lastmodified` as additional data.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
@@ -13,8 +14,15 @@ export interface MacHash {
   digest(): string;
 }
 
+/**
+ * What sops hashes first with `mac_only_encrypted`, so such a MAC never equals one without it:
+ * SHA-256 of "sops".
+ */
+const MAC_ONLY_ENCRYPTED_START = createHash("sha256").update("sops").digest();
+
 export function macHash(macOnlyEncrypted: boolean): MacHash {
   const hash = createHash("sha512");
+  if (macOnlyEncrypted) hash.update(MAC_ONLY_ENCRYPTED_START);
   return {
     add(leaf, encrypted) {
       if (leaf.type === "comment") return;

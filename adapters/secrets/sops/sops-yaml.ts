@@ -64,6 +64,18 @@ function newScalar(value: SopsNode & { kind: "scalar" }): Scalar {
   return s;
 }
 
+/**
+ * A key that YAML reads as a number (`1:`) written as the string it is to sops (`"1":`): sops
+ * refuses keys that are not strings, and its additional data is the key's text.
+ */
+function stringKey(old: Scalar, key: string): Scalar {
+  const s = new Scalar(key);
+  s.commentBefore = old.commentBefore;
+  s.spaceBefore = old.spaceBefore;
+  s.comment = old.comment;
+  return s;
+}
+
 /** `old` changed to hold `want`, reusing its nodes (and so their comments and style). */
 function reconcile(old: unknown, want: SopsNode): Node {
   if (want.kind === "scalar") {
@@ -88,6 +100,8 @@ function reconcile(old: unknown, want: SopsNode): Node {
   for (const pair of map.items) if (isScalar(pair.key)) byKey.set(keyText("", pair.key), pair);
   map.items = want.entries.map((e) => {
     const pair = byKey.get(e.key) ?? new Pair(new Scalar(e.key));
+    if (isScalar(pair.key) && typeof pair.key.value !== "string")
+      pair.key = stringKey(pair.key, e.key);
     pair.value = reconcile(pair.value, e.value);
     return pair;
   });
