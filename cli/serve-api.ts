@@ -25,6 +25,8 @@ import { makeStyle, type Style } from "./printers/color.js";
 import { formatJson } from "./printers/json.js";
 import { collect, FLAGS, selectedServers, type SelectorFlags } from "./selector-flags.js";
 import { authorize } from "./serve-api-auth.js";
+import { apiShowStatus, serversListView, STATUS_QUERY } from "./serve-api-status.js";
+import type { ServeStatus } from "./serve-status.js";
 import type { SecretFacts } from "./secret-facts.js";
 import { findSecret, secretView } from "./show-secret.js";
 import { viewOf } from "./show-views.js";
@@ -37,6 +39,8 @@ export interface ReadApiDeps {
   check: (source: FileSource, signal?: AbortSignal) => Promise<KeyedCheck>;
   /** LAB_API_TOKEN: what a request from another machine must carry. */
   token?: string | undefined;
+  /** Status kept by lab serve (docs/status.md): servers then carry their four pillars. */
+  status?: ServeStatus;
 }
 
 /** The applied revision, checked. */
@@ -141,9 +145,10 @@ function selectorFlags(query: URLSearchParams): SelectorFlags {
 
 type Answer = (request: HttpRequest, applied: Applied) => Promise<HttpResponse>;
 
-function listAnswer(kind: Kind): Answer {
+function listAnswer(kind: Kind, status?: ServeStatus): Answer {
   return async (request, applied) => {
-    const { output, style } = queryOf(request, ["json", "table", "wide"], FLAGS);
+    const known = kind === "servers" ? [...FLAGS, ...STATUS_QUERY] : FLAGS;
+    const { output, style } = queryOf(request, ["json", "table", "wide"], known);
     const { model } = applied;
     const selected = await selectedServers(model, selectorFlags(request.query));
     const view =
@@ -153,7 +158,9 @@ function listAnswer(kind: Kind): Answer {
             (names) => !selected || names.some((n) => selected.has(n)),
             applied.secrets,
           )
-        : listView(model, kind, selected);
+        : kind === "servers"
+          ? await serversListView(applied, selected, request.query, status, style, request.signal)
+          : listView(model, kind, selected);
     if (output === "json")
       return documentResponse(withDiagnostics(applied, listJson(view)), applied.revision);
     const text = view.items.length ? listTable(view, output === "wide", style) : "";
@@ -161,22 +168,24 @@ function listAnswer(kind: Kind): Answer {
   };
 }
 
-function showAnswer(kind: Kind): Answer {
-  return (request, applied) => {
+function showAnswer(kind: Kind, status?: ServeStatus): Answer {
+  return async (request, applied) => {
     const { output, style } = queryOf(request, ["json", "text"]);
     const name = request.params.name!;
+    const { model, revision } = applied;
+    const extra = await apiShowStatus(applied, model, kind, name, status, request.signal);
     const view =
       kind === "secrets"
         ? secretView(applied.model, findSecret(applied.model, name), {
             repo: applied.checked.repo,
             ...(applied.secrets ? { facts: applied.secrets } : {}),
           })
-        : viewOf(applied.model, kind, name);
+        : viewOf(applied.model, kind, name, extra);
     const response =
       output === "json"
-        ? documentResponse(withDiagnostics(applied, view.json), applied.revision)
-        : textResponse(view.text(style), applied.revision);
-    return Promise.resolve(response);
+        ? documentResponse(withDiagnostics(applied, view.json), revision)
+        : textResponse(view.text(style), revision);
+    return response;
   };
 }
 
@@ -216,6 +225,7 @@ function failure(err: unknown): HttpResponse {
 
 export function readApiRoutes(deps: ReadApiDeps): Route[] {
   const applied = appliedModel(deps);
+  deps.status?.attach(applied);
   const guarded =
     (answer: Answer) =>
     async (request: HttpRequest): Promise<HttpResponse> => {
@@ -232,8 +242,9 @@ export function readApiRoutes(deps: ReadApiDeps): Route[] {
   const routes: Route[] = [];
   for (const kind of API_KINDS) {
     const path = `/api/v1/${kind}`;
-    routes.push({ method: "GET", path, handler: guarded(listAnswer(kind)) });
-    routes.push({ method: "GET", path: `${path}/:name`, handler: guarded(showAnswer(kind)) });
+    routes.push({ method: "GET", path, handler: guarded(listAnswer(kind, deps.status)) });
+    const show = showAnswer(kind, deps.status);
+    routes.push({ method: "GET", path: `${path}/:name`, handler: guarded(show) });
   }
   routes.push(
     { method: "GET", path: "/api/v1/servers/:name/targets", handler: guarded(targetsAnswer) },

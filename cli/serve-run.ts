@@ -25,6 +25,7 @@ import type { KeyedCheck, PassResult } from "../reconciler/reconcile/one-pass.js
 import { eprintln, openCache, type CliContext } from "./context.js";
 import { openStore, passOver, repoArg, statePath } from "./reconcile-run.js";
 import type { ServeOptions } from "./serve.js";
+import { refreshMsOf, serveStatus, type ServeStatus } from "./serve-status.js";
 
 /** `host:port` → its parts; a usage error names what is wrong. */
 export function parseListen(value: string): { host: string; port: number } {
@@ -69,6 +70,8 @@ interface Serving {
   cache: DiskCache | null;
   /** What /healthz says beside the store: the last fetch. */
   health: Record<string, HealthCheck>;
+  /** The servers' status: health sources read on an interval (docs/status.md). */
+  status: ServeStatus;
 }
 
 /**
@@ -122,6 +125,7 @@ export async function runServe(ctx: CliContext, self: Command, opts: ServeOption
   const expireSeconds = env.LAB_QUEUE_EXPIRE_SECONDS
     ? positive(env.LAB_QUEUE_EXPIRE_SECONDS, "LAB_QUEUE_EXPIRE_SECONDS")
     : 120;
+  const refreshMs = refreshMsOf(env.LAB_STATUS_REFRESH_SECONDS);
   let github = opts.githubRepo ? repoName(opts.githubRepo) : null;
   const secret = env.LAB_WEBHOOK_SECRET
     ? webhookSecret(env.LAB_WEBHOOK_SECRET, "LAB_WEBHOOK_SECRET")
@@ -159,7 +163,8 @@ export async function runServe(ctx: CliContext, self: Command, opts: ServeOption
         onError,
       })
     : memoryWorkQueue({ concurrency, onError });
-  const serving: Serving = { git, store, queue, logger, metrics, cache, health };
+  const status = serveStatus({ store, base: stateDir, metrics, logger, refreshMs });
+  const serving: Serving = { git, store, queue, logger, metrics, cache, health, status };
   const holder = `${hostname()}:${process.pid}`;
   const forgeFor = async (): Promise<Forge | null> => {
     if (!github || !env.GITHUB_TOKEN) return null;
@@ -270,6 +275,7 @@ async function serveUntilStopped(
       git,
       check: deps.check,
       token: ctx.io.env.LAB_API_TOKEN,
+      status: s.status,
     }),
     (await import("./serve-puppet.js")).puppetReportRoute({
       ...{ store, git, check: deps.check, logger, metrics },
@@ -321,6 +327,7 @@ async function serveUntilStopped(
   await poller?.stop();
   await server.close();
   await queue.stop();
+  await s.status.stop();
   await git.close();
   await store.close();
   eprintln(ctx, "lab serve: stopped");

@@ -6,6 +6,8 @@ import { kindAliases, parseKind, type Kind } from "./kinds.js";
 import { emit, outputOption, type OutputFormat } from "./output.js";
 import { printFromServer, segment, serverUrl } from "./serve-client.js";
 
+type Opts = { output: OutputFormat; state?: string };
+
 const KINDS: readonly Kind[] = ["servers", "labels", "groups", "alerts", "secrets", "sizes"];
 
 export function showCommand(ctx: CliContext): Command {
@@ -15,6 +17,7 @@ export function showCommand(ctx: CliContext): Command {
     .argument("<kind>", `server, label, group, alert, secret or size (${kindAliases(KINDS)})`)
     .argument("<name>", "its name (a secret's path)")
     .addOption(outputOption(["text", "json", "yaml"]))
+    .option("--state <path>", "the SQLite state store to read status from (docs/status.md)")
     .addHelpText(
       "after",
       examples(
@@ -25,7 +28,7 @@ export function showCommand(ctx: CliContext): Command {
         "lab show secret mail/relay-credentials -o yaml",
       ),
     )
-    .action(async (word: string, name: string, opts: { output: OutputFormat }, self: Command) => {
+    .action(async (word: string, name: string, opts: Opts, self: Command) => {
       const kind = parseKind(word, KINDS, "show");
       const server = serverUrl(ctx);
       if (server)
@@ -37,7 +40,9 @@ export function showCommand(ctx: CliContext): Command {
       const answer = await loadModel(ctx, self, { answerBroken: true });
       const { model } = answer;
       const { viewOf } = await import("./show-views.js");
-      const view = viewOf(model, kind, name);
+      const { readShowStatus } = await import("./status-show.js");
+      const status = await readShowStatus(ctx, answer, kind, name, opts);
+      const view = viewOf(model, kind, name, status);
       await emit(
         ctx,
         opts.output,

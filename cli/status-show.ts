@@ -11,7 +11,8 @@ import {
 } from "../reconciler/status/alert-reading.js";
 import type { ServerStatus } from "../reconciler/status/status-types.js";
 import type { Kind } from "./kinds.js";
-import type { StatusReader } from "./status-local.js";
+import type { Answer, CliContext } from "./context.js";
+import { localStatus, type StatusOptions, type StatusReader } from "./status-local.js";
 
 /** An alert's values: from a source, or why there are none. */
 export type AlertValues =
@@ -70,4 +71,21 @@ export async function showStatus(
   const names = serversOf(model, kind, name);
   if (!names?.length) return undefined;
   return { statuses: await reader.statuses(model, names, signal) };
+}
+
+/** `lab show` without a server: the local store and sources, only for the kinds that show status. */
+export async function readShowStatus(
+  ctx: CliContext,
+  answer: Answer,
+  kind: Kind,
+  name: string,
+  opts: StatusOptions,
+): Promise<ShowStatus | undefined> {
+  if (kind !== "servers" && kind !== "labels" && kind !== "alerts") return undefined;
+  const reader = await localStatus(ctx, answer.model.settings, answer.root, opts);
+  try {
+    return await showStatus(reader, answer.model, kind, name, AbortSignal.timeout(5_000));
+  } finally {
+    await reader?.close();
+  }
 }

@@ -60,9 +60,15 @@ describe("lab serve's read API and lab --server", () => {
   let applied = "";
   let stderr = "";
 
-  /** `lab ARGS` on the checkout of the applied revision, in process. */
-  const local = (...args: string[]) =>
-    lab(["--repo", checkout, ...args], { env: { NO_COLOR: "1" } });
+  /**
+   * `lab ARGS` on the checkout of the applied revision, in process; get and show read status from
+   * the server's state store, as the server does (docs/status.md).
+   */
+  const local = (...args: string[]) => {
+    const status =
+      args[0] === "get" || args[0] === "show" ? ["--state", join(state, "state.db")] : [];
+    return lab(["--repo", checkout, ...args, ...status], { env: { NO_COLOR: "1" } });
+  };
   /** `lab --server URL ARGS`, in process. */
   const remote = (...args: string[]) => lab(["--server", url, ...args], { env: { NO_COLOR: "1" } });
 
