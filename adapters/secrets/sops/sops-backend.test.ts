@@ -155,3 +155,27 @@ describe("the sops backend", () => {
     ).rejects.toThrow(/^cannot write secrets\/ro\.sops\.yaml: permission denied \(EACCES\)$/);
   });
 });
+
+describe("the sops backend on JSON and dotenv files", () => {
+  it("sets a value in an existing JSON or dotenv file, changing that value's line", async () => {
+    const json = await encryptPlaintext('{"a": "1", "b": {"c": [1, 2]}, "d": "3"}', "json");
+    const env = await encryptPlaintext("A=1\n# note\nB=2\n", "dotenv");
+    const root = tempRepo({ "secrets/j.sops.json": json, "secrets/e.sops.env": env });
+    const b = backend(root);
+    await b.set("j/a", new SecretValue("one"));
+    await b.set("e/B", new SecretValue("two\nlines"));
+    const j = readFileSync(join(root, "secrets/j.sops.json"), "utf8");
+    expect(changedLines(json, j)).toEqual(['  "a":', '    "lastmodified":', '    "mac":']);
+    const e = readFileSync(join(root, "secrets/e.sops.env"), "utf8");
+    expect(changedLines(env, e)).toEqual([
+      "B=ENC[AES256_GCM,data:",
+      "sops_lastmodified=2026-01-02T03:",
+      "sops_mac=ENC[AES256_GCM,data:",
+    ]);
+    expect(e.split("\n")[1]).toBe("# note");
+    expect((await b.get("j/a"))?.reveal()).toBe("one");
+    expect((await b.get("j/b"))?.reveal()).toBe('{\n  "c": [\n    1,\n    2\n  ]\n}');
+    expect((await b.get("e/B"))?.reveal()).toBe("two\nlines");
+    expect(await b.list()).toEqual(["e/A", "e/B", "j/a", "j/b", "j/d"]);
+  });
+});
