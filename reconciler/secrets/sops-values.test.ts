@@ -64,7 +64,13 @@ describe("secret values in a SOPS file's text (the files the real sops wrote)", 
     expect(where("secrets/m.sops.yaml", "a: ENC[x]\nb:\nc: ''\nsops: {}\n")).toEqual([
       "m/a secrets/m.sops.yaml:1:1",
     ]);
-    expect(where("secrets/m.sops.yaml", "a: [unclosed\n")).toEqual([]);
+    // Top-level keys are read by line; a quoted key needs the YAML parser, which refuses this.
+    expect(where("secrets/m.sops.yaml", "a: [unclosed\n")).toEqual(["m/a secrets/m.sops.yaml:1:1"]);
+    expect(where("secrets/m.sops.yaml", '"a": [unclosed\n')).toEqual([]);
+    expect(where("secrets/m.sops.yaml", '"q k": ENC[1]\nb: ENC[2]\n')).toEqual([
+      "m/q k secrets/m.sops.yaml:1:1",
+      "m/b secrets/m.sops.yaml:2:1",
+    ]);
   });
 
   it("several files: sorted by path, the first file by name wins a path held twice", () => {

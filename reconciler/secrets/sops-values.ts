@@ -83,14 +83,55 @@ function documentValues(file: string, prefix: string, text: string): SecretValue
   return out;
 }
 
+const EMPTY = new Set(["", "null", "~", "''", '""']);
+
+/**
+ * sops writes YAML with every top-level key at the start of a line: read those lines without a
+ * YAML parser (a file's history is many versions of it). Null when the text is not that simple
+ * (a quoted or complex key, a flow mapping): the caller parses it.
+ */
+function lineValues(file: string, prefix: string, text: string): SecretValue[] | null {
+  const lines = text.split("\n");
+  const keys: { key: string; line: number; start: number }[] = [];
+  let offset = 0;
+  const starts: number[] = [];
+  for (const line of lines) {
+    starts.push(offset);
+    offset += line.length + 1;
+  }
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const c = line[0];
+    if (c === undefined || c === " " || c === "\t" || c === "#" || c === "\r") continue;
+    if (line.startsWith("---") || line.startsWith("...")) continue;
+    const colon = line.search(/:(\s|$)/);
+    if (colon <= 0 || /^["'{[&*!?|>%@`-]/.test(line)) return null;
+    keys.push({ key: line.slice(0, colon), line: i + 1, start: starts[i]! + colon + 1 });
+  }
+  const out: SecretValue[] = [];
+  keys.forEach((k, i) => {
+    const end = i + 1 < keys.length ? starts[keys[i + 1]!.line - 1]! : text.length;
+    const value = text.slice(k.start, end);
+    if (k.key === "sops" || EMPTY.has(value.trim())) return;
+    out.push({
+      path: `${prefix}/${k.key}`,
+      file,
+      line: k.line,
+      col: 1,
+      digest: digestOf(value.trim()),
+    });
+  });
+  return out;
+}
+
 /** The values in one SOPS file's text (none for a file that does not parse), in file order. */
 export function secretValuesInText(file: string, text: string): SecretValue[] {
   const prefix = secretFilePrefix(file);
   if (prefix === null) return [];
   const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
-  return file.endsWith(".sops.env")
-    ? dotenvValues(file, prefix, body)
-    : documentValues(file, prefix, body);
+  if (file.endsWith(".sops.env")) return dotenvValues(file, prefix, body);
+  const simple = file.endsWith(".sops.json") ? null : lineValues(file, prefix, body);
+  return simple ?? documentValues(file, prefix, body);
 }
 
 /** Every value in these files, sorted by path (the first file, by name, wins a duplicate). */
