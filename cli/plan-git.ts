@@ -1,6 +1,6 @@
 /** The plan's sides from Git: a branch or commit of the repo, and the revision that is applied. */
 import { existsSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, resolve } from "node:path";
 import type { Command } from "commander";
 import { UsageError } from "../core/errors.js";
 import type { FileSource } from "../core/file-source.js";
@@ -9,7 +9,25 @@ import type { CliContext } from "./context.js";
 import type { PlanOptions } from "./plan.js";
 import { openStore, repoArg, statePath } from "./reconcile-run.js";
 
-/** The files of `ref` (a branch, or a commit id) in the Git repo that `--repo` names. */
+/**
+ * `ref` as a commit id when `dir` is a local Git repo where `ref` is a revision but not a branch
+ * name: HEAD, HEAD~1, a tag, an abbreviated id, origin/main. A branch keeps its meaning (the
+ * branch of the remote); anything else, or no local repo, gives null.
+ */
+async function localCommit(dir: string, ref: string): Promise<string | null> {
+  if (!existsSync(dir) || ref.startsWith("-")) return null;
+  const { runGit } = await import("../adapters/git/native-run.js");
+  const git = (...args: string[]) =>
+    runGit(["-C", dir, ...args]).then(
+      (out) => out.toString("utf8").trim(),
+      () => null,
+    );
+  if (await git("rev-parse", "--verify", "--quiet", `refs/heads/${ref}`)) return null;
+  const id = await git("rev-parse", "--verify", "--quiet", `${ref}^{commit}`);
+  return id && isCommitId(id) ? id : null;
+}
+
+/** The files of `ref` (a branch, a commit id, or a revision of the local repo: HEAD~1) in the Git repo that `--repo` names. */
 export async function gitTreeOf(
   ctx: CliContext,
   cmd: Command,
@@ -17,10 +35,13 @@ export async function gitTreeOf(
 ): Promise<{ source: FileSource; revision: string; close(): Promise<void> }> {
   const { openRevision } = await import("../adapters/source/revision-source.js");
   const opts = cmd.optsWithGlobals<{ state?: string }>();
+  const cwd = ctx.io.cwd ?? process.cwd();
+  const local = isCommitId(ref) ? null : await localCommit(resolve(cwd, repoArg(ctx, cmd)), ref);
+  if (local) ref = local;
   const commit = isCommitId(ref);
   const revision = await openRevision(repoArg(ctx, cmd), {
     branch: commit ? "default" : ref,
-    cwd: ctx.io.cwd ?? process.cwd(),
+    cwd,
     stateDir: dirname(statePath(ctx, opts)),
     env: ctx.io.env,
   });

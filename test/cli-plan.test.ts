@@ -188,6 +188,46 @@ describe("lab plan output formats", () => {
   });
 });
 
+describe("lab plan between revisions of a local Git repo", () => {
+  it("HEAD~1 and HEAD, a tag, an abbreviated id: as git names them; a branch stays a branch", async () => {
+    const repo = copyExample();
+    const git = (...args: string[]) => {
+      const r = spawnSync("git", ["-C", repo, ...args], {
+        encoding: "utf8",
+        env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.org" },
+      });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.trim();
+    };
+    git("init", "--quiet", "--initial-branch=main");
+    git("add", "--all");
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "one");
+    git("tag", "v1");
+    const first = git("rev-parse", "HEAD");
+    edit(repo, "servers/xcpng.yaml", "    size: medium\n", "    size: large\n");
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qam", "two");
+    const second = git("rev-parse", "HEAD");
+    for (const [base, head] of [
+      ["HEAD~1", "HEAD"],
+      ["v1", "main"],
+      [first.slice(0, 10), second.slice(0, 10)],
+    ]) {
+      const r = await lab(
+        ["--repo", repo, "plan", "-o", "json", "--base", base!, "--head", head!],
+        {
+          env: ENV,
+        },
+      );
+      expect(r.stderr).toBe("");
+      const plan = JSON.parse(r.stdout) as Plan;
+      expect([plan.base, plan.head]).toEqual([first, second]);
+      expect(plan.servers.filter((x) => x.action === "replace").length).toBeGreaterThan(0);
+    }
+    const none = await lab(["--repo", repo, "plan", "--base", "HEAD~5"], { env: ENV });
+    expect(none.code).not.toBe(0);
+  });
+});
+
 describe("lab plan against what is applied", () => {
   it("nothing rendered: every file is added; after lab render, no change; an edit shows its diff", async () => {
     const repo = copyExample();
