@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { largePrometheusAnswers } from "../../../test/health-samples.js";
 import { prometheusHealthSource } from "./prometheus-source.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -235,5 +236,35 @@ describe("the Prometheus health source", () => {
     await expect(source().query!("x{", signal())).rejects.toThrow(
       `prom (${base}): HTTP 400: parse error`,
     );
+  });
+
+  it("reads the answers for 10k servers (two targets each, an alert on every 50th) quickly", async () => {
+    const { alerts, targets } = largePrometheusAnswers(10_000, (i) => i % 50 === 0);
+    handler = (req, res) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(req.url === "/api/v1/alerts" ? alerts : targets);
+    };
+    const names = Array.from({ length: 10_000 }, (_, i) => `srv-${String(i + 1).padStart(5, "0")}`);
+    const slow = prometheusHealthSource({
+      name: "p",
+      kind: "prometheus",
+      timeoutMs: 10_000,
+      url: base,
+    });
+    const started = performance.now();
+    const snap = await slow.read(names, signal());
+    const ms = performance.now() - started;
+    expect(snap.ok).toBe(true);
+    expect(snap.servers.size).toBe(10_000);
+    const warned = [...snap.servers]
+      .filter(([, h]) => h.state !== "ok")
+      .map(([n, h]) => `${n} ${h.state}`);
+    expect(warned).toHaveLength(200);
+    expect(warned.slice(0, 2)).toEqual(["srv-00001 warn", "srv-00051 warn"]);
+    expect(snap.servers.get("srv-00002")?.checks.map((c) => c.output)).toEqual([
+      "blackbox 10.0.0.1:25",
+      "node 10.0.0.1:9100",
+    ]);
+    expect(ms).toBeLessThan(3_000);
   });
 });
