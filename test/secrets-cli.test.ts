@@ -7,7 +7,8 @@ import { generateX25519Identity, identityToRecipient } from "age-encryption";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCli } from "../cli/main.js";
 import type { CliInput } from "../cli/io.js";
-import { copyExample, EXAMPLE, removeTemps, tempDir } from "./cli-harness.js";
+import { copyExample, EXAMPLE, removeTemps, ROOT, tempDir } from "./cli-harness.js";
+import { buildIfStale } from "./fresh-build.js";
 import { asUnprivileged } from "./unprivileged.js";
 
 afterAll(removeTemps);
@@ -365,4 +366,28 @@ describe("--help", () => {
     expect(out.status).toBe(0);
     expect(out.stdout.length).toBe(32);
   });
+});
+
+describe("bin/lab.js at a real terminal (util-linux script gives it a pty)", () => {
+  it("lab secret set prompts without echoing what is typed", () => {
+    buildIfStale();
+    const repo = copyExample();
+    const command = `${process.execPath} ${join(ROOT, "bin", "lab.js")} --repo ${repo} secret set app/deploy-key`;
+    const shell = `(sleep 1; printf 'typed-at-a-tty\\r'; sleep 2) | script -qec "${command}" /dev/null`;
+    const r = spawnSync("/bin/sh", ["-c", shell], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", ...ENV },
+      timeout: 30_000,
+    });
+    expect(r.stdout).toBe("New value for app/deploy-key (not shown): \r\nset app/deploy-key\r\n");
+    const got = spawnSync(
+      process.execPath,
+      [join(ROOT, "bin", "lab.js"), "--repo", repo, "secret", "get", "app/deploy-key"],
+      {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH ?? "", ...ENV },
+      },
+    );
+    expect(got.stdout).toBe("typed-at-a-tty");
+  }, 200_000);
 });
