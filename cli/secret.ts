@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import type { CliContext } from "./context.js";
 import { examples } from "./examples.js";
+import { secretAuditCommand } from "./secret-audit.js";
 import { secretEditCommand } from "./secret-edit.js";
 import { secretGetCommand } from "./secret-get.js";
 import { secretRotateCommand, secretSetCommand } from "./secret-set.js";
@@ -21,6 +22,7 @@ export function secretCommand(ctx: CliContext): Command {
           "lab secret rotate app/session-key",
           "lab secret edit secrets/mail.sops.yaml",
           "lab secret updatekeys",
+          "lab secret audit",
         ),
     );
   cmd.addCommand(secretGetCommand(ctx));
@@ -28,5 +30,6 @@ export function secretCommand(ctx: CliContext): Command {
   cmd.addCommand(secretRotateCommand(ctx));
   cmd.addCommand(secretEditCommand(ctx));
   cmd.addCommand(secretUpdateKeysCommand(ctx));
+  cmd.addCommand(secretAuditCommand(ctx));
   return cmd;
 }
