@@ -20,6 +20,12 @@ export function fetchFailure(err: unknown): string {
   return String(err);
 }
 
+/** Whether a fetch failed on a connection the server closed or reset under it. */
+function droppedConnection(err: unknown): boolean {
+  const code = (err as { cause?: { code?: unknown } }).cause?.code;
+  return code === "UND_ERR_SOCKET" || code === "ECONNRESET";
+}
+
 /** What a body that is not JSON looks like, in a few words. */
 function notJson(contentType: string | null, text: string): string {
   const type = contentType?.split(";")[0]?.trim() || "no content type";
@@ -42,7 +48,14 @@ export async function fetchJson<T>(
   let contentType: string | null = null;
   let text: string;
   try {
-    const res = await fetch(url, { signal: both, headers: { accept: "application/json" } });
+    let res: Response;
+    try {
+      res = await fetch(url, { signal: both, headers: { accept: "application/json" } });
+    } catch (err) {
+      // A kept-alive connection the other side had closed: one more try, on a new connection.
+      if (!droppedConnection(err) || both.aborted) throw err;
+      res = await fetch(url, { signal: both, headers: { accept: "application/json" } });
+    }
     status = res.status;
     contentType = res.headers.get("content-type");
     text = await res.text();

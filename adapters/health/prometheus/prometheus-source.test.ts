@@ -191,6 +191,22 @@ describe("the Prometheus health source", () => {
     expect(snap.reason).toBe(`http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`);
   });
 
+  it("tries once more on a new connection when the server drops one, and says so when it keeps dropping", async () => {
+    const answer = prometheus([], [target("web-1", "node", "127.0.0.2:9100", "up")]);
+    const dropped = new Set<string>();
+    handler = (req, res) => {
+      if (dropped.has(req.url ?? "")) return answer(req, res);
+      dropped.add(req.url ?? "");
+      req.socket.destroy();
+    };
+    const snap = await source().read(["web-1"], signal());
+    expect([snap.ok, snap.reason, snap.servers.get("web-1")?.state]).toEqual([true, null, "ok"]);
+    expect([...dropped].sort()).toEqual(["/api/v1/alerts", "/api/v1/targets?state=active"]);
+    handler = (req) => req.socket.destroy();
+    const down = await source().read(["web-1"], signal());
+    expect(down).toMatchObject({ ok: false, reason: `${base}: other side closed` });
+  });
+
   it("throws when the caller aborts, rather than answering", async () => {
     let arrived = 0;
     let bothArrived: () => void = () => undefined;
