@@ -33,7 +33,7 @@ export async function secretValueRefs(
 }
 
 /** The texts of these files on disk (those that cannot be read left out). */
-async function textsOf(root: string, files: readonly string[], signal: AbortSignal) {
+async function textsOf(root: string, files: readonly string[], signal?: AbortSignal) {
   const texts = await Promise.all(
     files.map(async (file) => {
       try {
@@ -46,30 +46,37 @@ async function textsOf(root: string, files: readonly string[], signal: AbortSign
   return texts.filter((t) => t !== null);
 }
 
+/** The history of secrets/ (ROTATION_LOG_ARGS), or null without one. */
+async function historyLog(root: string, signal: AbortSignal): Promise<string | null> {
+  const [{ runGit }, { ROTATION_LOG_ARGS }] = await Promise.all([
+    import("../adapters/git/native-run.js"),
+    import("../reconciler/secrets/rotation.js"),
+  ]);
+  try {
+    return (await runGit(["-C", root, ...ROTATION_LOG_ARGS], { signal })).toString("utf8");
+  } catch (err) {
+    // Not a Git repo, no commit yet, git not installed, or too slow: the views show "-".
+    if (err instanceof LabError || signal.aborted) return null;
+    if (err instanceof Error && err.name === "GitCommandError") return null;
+    throw err;
+  }
+}
+
 /**
- * Path → last change of each value in `files` (the SOPS files on disk), or an empty map
- * without Git history.
+ * Path → last change of each value in `files` (the SOPS files on disk), from `log` (the history
+ * of secrets/, or null without one).
  */
 export async function lastRotations(
   root: string,
   files: readonly string[],
-  signal: AbortSignal = AbortSignal.timeout(HISTORY_TIMEOUT_MS),
+  log: string | null,
+  signal?: AbortSignal,
 ): Promise<Map<string, LastRotated>> {
-  if (!files.length) return new Map();
-  const [{ runGit }, { ROTATION_LOG_ARGS, rotationHistory }, { secretValues }] = await Promise.all([
-    import("../adapters/git/native-run.js"),
+  if (log === null || !files.length) return new Map();
+  const [{ rotationHistory }, { secretValues }] = await Promise.all([
     import("../reconciler/secrets/rotation.js"),
     import("../reconciler/secrets/sops-values.js"),
   ]);
-  let log: string;
-  try {
-    log = (await runGit(["-C", root, ...ROTATION_LOG_ARGS], { signal })).toString("utf8");
-  } catch (err) {
-    // Not a Git repo, no commit yet, git not installed, or too slow: the views show "-".
-    if (err instanceof LabError || signal.aborted) return new Map();
-    if (err instanceof Error && err.name === "GitCommandError") return new Map();
-    throw err;
-  }
   const history = rotationHistory(log);
   const out = new Map<string, LastRotated>();
   for (const v of secretValues(await textsOf(root, files, signal))) {
@@ -80,10 +87,14 @@ export async function lastRotations(
   return out;
 }
 
-/** Values and, when `history`, their last changes. */
+/** Values and, when `history`, their last changes (the history read while the files are). */
 export async function secretFacts(root: string, history: boolean): Promise<SecretFacts> {
-  const refs = await secretValueRefs(root);
+  const signal = AbortSignal.timeout(HISTORY_TIMEOUT_MS);
+  const [refs, log] = await Promise.all([
+    secretValueRefs(root),
+    history ? historyLog(root, signal) : Promise.resolve(null),
+  ]);
   const files = [...new Set(refs.map((r) => r.file))];
-  const rotated = history ? await lastRotations(root, files) : new Map<string, LastRotated>();
+  const rotated = await lastRotations(root, files, log, signal);
   return { values: new Map(refs.map((r) => [r.path, r])), rotated };
 }

@@ -111,10 +111,17 @@ export function rotationHistory(log: string): RotationHistory {
   /** File → the paths it held at the previous commit. */
   const held = new Map<string, string[]>();
   for (const c of commitsOf(log).reverse()) {
-    const before = new Map(digests);
+    const gone = new Set<string>();
+    const before = new Map<string, string>();
     for (const v of c.files) {
-      for (const path of held.get(v.file) ?? []) digests.delete(path);
+      for (const path of held.get(v.file) ?? []) {
+        before.set(path, digests.get(path)!);
+        digests.delete(path);
+        gone.add(path);
+      }
       held.delete(v.file);
+    }
+    for (const v of c.files) {
       if (v.text === null) continue;
       const values = secretValuesInText(v.file, v.text);
       held.set(
@@ -122,12 +129,13 @@ export function rotationHistory(log: string): RotationHistory {
         values.map((x) => x.path),
       );
       for (const x of values) {
-        if (before.get(x.path) !== x.digest)
-          rotated.set(x.path, { commit: c.commit, time: c.time });
+        const was = before.get(x.path) ?? digests.get(x.path);
+        if (was !== x.digest) rotated.set(x.path, { commit: c.commit, time: c.time });
         digests.set(x.path, x.digest);
+        gone.delete(x.path);
       }
     }
-    for (const path of [...rotated.keys()]) if (!digests.has(path)) rotated.delete(path);
+    for (const path of gone) if (!digests.has(path)) rotated.delete(path);
   }
   return { rotated, digests };
 }
