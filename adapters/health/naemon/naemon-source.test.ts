@@ -16,7 +16,7 @@ afterAll(() => {
 
 const signal = () => new AbortController().signal;
 
-describe("the Naemon health source over status.dat", () => {
+describe("the Naemon health source over status.dat (laid out as nagios4 writes it)", () => {
   const path = join(dir, "status.dat");
   writeFileSync(
     path,

@@ -68,7 +68,7 @@ const source = () =>
   prometheusHealthSource({ name: "prom", kind: "prometheus", timeoutMs: 500, url: `${base}/` });
 const signal = () => new AbortController().signal;
 
-describe("the Prometheus health source", () => {
+describe("the Prometheus health source (Prometheus played by a loopback stand-in)", () => {
   it("gives each server its alerts and targets and a state by the rule", async () => {
     handler = prometheus(
       [
