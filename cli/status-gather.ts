@@ -66,19 +66,20 @@ export async function readBounded(
     at: new Date(now()).toISOString(),
     servers: new Map(),
   });
-  const bound = AbortSignal.any([signal, AbortSignal.timeout(ms)]);
+  const timeout = AbortSignal.timeout(ms);
+  const bound = AbortSignal.any([signal, timeout]);
+  const timedOut = () => failed(`timed out after ${seconds(ms)}`);
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<HealthSnapshot>((done) => {
-    timer = setTimeout(() => done(failed(`timed out after ${seconds(ms)}`)), ms);
+    timer = setTimeout(() => done(timedOut()), ms);
   });
   try {
-    return await Promise.race([
-      source.read(servers, bound).catch((err: unknown) => {
-        const timedOut = err instanceof Error && err.name === "TimeoutError";
-        return failed(timedOut ? `timed out after ${seconds(ms)}` : ioReason(err));
-      }),
+    const snapshot = await Promise.race([
+      source.read(servers, bound).catch((err: unknown) => failed(ioReason(err))),
       late,
     ]);
+    // Whichever noticed first, a read cut short by the bound says so in the same words.
+    return !snapshot.ok && timeout.aborted && !signal.aborted ? timedOut() : snapshot;
   } finally {
     clearTimeout(timer);
   }
@@ -144,7 +145,10 @@ async function puppetRuns(
 ): Promise<Map<string, PuppetRun> | null> {
   const reader = store as Partial<PuppetRunReader>;
   if (typeof reader.puppetRuns !== "function") return null;
-  const byNode = new Map((await reader.puppetRuns(signal)).map((r) => [r.node, r]));
+  // `known` says whether the node was one of lab's servers; matched here, it always is.
+  const byNode = new Map<string, PuppetRun>(
+    (await reader.puppetRuns(signal)).map(({ known: _known, ...run }) => [run.node, run]),
+  );
   const out = new Map<string, PuppetRun>();
   for (const s of input.servers) {
     const run = byNode.get(s.name) ?? byNode.get(s.address);
