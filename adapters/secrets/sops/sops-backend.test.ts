@@ -5,10 +5,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { SECRET_BACKENDS, SecretValue } from "../../../core/secret-backend.js";
 import { asUnprivileged } from "../../../test/unprivileged.js";
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
+import { decryptSops } from "sops-age";
 import "./register.js";
 import { sopsBackend } from "./sops-backend.js";
 import {
   encryptPlaintext,
+  fixture,
   FIXTURE_KEY,
   FIXTURE_RECIPIENT,
   removeTempRepos,
@@ -178,4 +180,30 @@ describe("the sops backend on JSON and dotenv files", () => {
     expect((await b.get("e/B"))?.reveal()).toBe("two\nlines");
     expect(await b.list()).toEqual(["e/A", "e/B", "j/a", "j/b", "j/d"]);
   });
+});
+
+describe("the sops backend on files the real sops wrote", () => {
+  for (const [name, target, key, line] of [
+    ["secret.enc.yaml", "secrets/fx.sops.yaml", "fx/string", "string:"],
+    ["secret.enc.json", "secrets/fx.sops.json", "fx/string", '  "string":'],
+  ] as const) {
+    it(`${name}: a set changes that value's line, the MAC and lastmodified; the rest is kept`, async () => {
+      const original = fixture(name);
+      const root = tempRepo({ [target]: original });
+      await backend(root).set(key, new SecretValue("changed"));
+      const after = readFileSync(join(root, target), "utf8");
+      const meta = target.endsWith(".json")
+        ? ['    "lastmodified":', '    "mac":']
+        : ["  lastmodified:", "  mac:"];
+      expect(changedLines(original, after)).toEqual([line, ...meta]);
+      expect((await backend(root).get(key))?.reveal()).toBe("changed");
+      expect((await backend(root).get("fx/secret"))?.reveal()).toBe("this is a secret");
+      const secretKey = fixture("key.txt")
+        .split("\n")
+        .find((l) => l.startsWith("AGE-SECRET-KEY-"))!;
+      const fileType = target.endsWith(".json") ? "json" : "yaml";
+      const plain = (await decryptSops(after, { secretKey, fileType })) as Record<string, unknown>;
+      expect(plain.string).toBe("changed");
+    });
+  }
 });
