@@ -2,7 +2,8 @@
  * The Prometheus health source against a real Prometheus running lab's rendered rules and
  * targets for a tiny repo: two servers on loopback addresses of their own, each with a small
  * exporter (a stand-in for its node exporter) whose `queue_length` the test sets, and a
- * stand-in for lab's own /metrics so the catalog checks' no-data companions stay quiet. The
+ * stand-in for lab's own /metrics so the catalog checks' no-data companions stay quiet (its
+ * one failed apply fires lab's own LabApplyFailing, which names no server). The
  * test raises one server's value: the source reports that server alone warn, then failed when
  * the critical alert fires; `query` answers per server. Prometheus paused (SIGSTOP) is a read
  * that times out, Prometheus stopped one that is refused, each `ok: false` within the timeout.
@@ -34,7 +35,7 @@ let base = "";
 function repo(labMetrics: string, addresses: readonly string[]): string {
   return `
 lab:
-  prometheus: { lab_metrics: "${labMetrics}" }
+  prometheus: { lab_metrics: "${labMetrics}", self_alerts: true }
 labels:
   web: {}
 alerts:
@@ -67,12 +68,16 @@ beforeAll(async () => {
     .filter((a) => a.path.startsWith("prometheus/targets/"))
     .map((a) => (JSON.parse(a.content) as { labels: Record<string, string> }[])[0]!.labels);
   const lab = labels.map((l) => ({ labels: l, puppetFailed: 0 }));
-  closers.push(await serveMetrics("127.0.0.1", labPort, () => labMetricsBody(lab)));
+  // lab's own /metrics: one failed apply, every output applied cleanly just now.
+  const own = () =>
+    'lab_errors_total{kind="apply"} 1\n' +
+    `lab_last_apply_success_timestamp_seconds{target="prometheus"} ${Date.now() / 1000}\n`;
+  closers.push(await serveMetrics("127.0.0.1", labPort, () => labMetricsBody(lab) + own()));
   const prom = join(dir, "prometheus");
   await writeFile(
     join(prom, "prometheus.yml"),
     "global: { scrape_interval: 1s, scrape_timeout: 1s, evaluation_interval: 1s }\n" +
-      "rule_files: [rules/checks/*.yaml, rules/alerts/*.yaml]\n" +
+      "rule_files: [rules/checks/*.yaml, rules/alerts/*.yaml, rules/lab/*.yaml]\n" +
       (await readFile(join(prom, "scrape.yaml"), "utf8")),
   );
   base = `http://127.0.0.1:${promPort}`;
@@ -160,6 +165,28 @@ describe("the Prometheus health source on a real Prometheus with lab's rendered 
       "web-2 failed [queue_critical:firing,queue_high:firing] ok",
     ]);
     expect(failed.servers.get("web-2")?.alerts[0]?.severity).toBe("critical");
+
+    // lab's own alert fires in Prometheus, and names no server: no server shows it.
+    const firing = async (): Promise<string[]> => {
+      const res = await fetch(`${base}/api/v1/alerts`, { signal: AbortSignal.timeout(5_000) });
+      const body = (await res.json()) as {
+        data: { alerts: { labels: Record<string, string>; state: string }[] };
+      };
+      return body.data.alerts
+        .filter((a) => a.state === "firing")
+        .map((a) => `${a.labels.alertname} ${a.labels.lab_server ?? "-"}`)
+        .sort();
+    };
+    let names = await firing();
+    for (let end = Date.now() + 10_000; !names.includes("LabApplyFailing -") && Date.now() < end;) {
+      await new Promise((r) => setTimeout(r, 250));
+      names = await firing();
+    }
+    expect(names).toEqual(["LabApplyFailing -", "queue_critical web-2", "queue_high web-2"]);
+    expect(summary(await source().read([...SERVERS], AbortSignal.timeout(5_000)))).toEqual([
+      "web-1 ok [] ok",
+      "web-2 failed [queue_critical:firing,queue_high:firing] ok",
+    ]);
 
     const values = await source().query!("queue_length", AbortSignal.timeout(5_000));
     expect([...values]).toEqual([
