@@ -4,15 +4,13 @@
  * secrets section in the table, -o json and the pull request comment. The SOPS files are written
  * by lab's SOPS backend with the shared test key; no value or ciphertext may appear anywhere.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SecretValue } from "../core/secret-backend.js";
 import { sopsBackend } from "../adapters/secrets/sops/sops-backend.js";
 import { FIXTURE_KEY, FIXTURE_RECIPIENT } from "../adapters/secrets/sops/sops-test-kit.js";
-import { makeContext } from "../cli/context.js";
-import { secretAuditCommand } from "../cli/secret-audit.js";
 import type { Plan } from "../reconciler/plan/plan-types.js";
 import { planComment } from "../reconciler/report/plan-comment.js";
 import { memoryForge } from "../adapters/forge/memory-forge.js";
@@ -20,7 +18,17 @@ import { commitTo, memoryGitSource, memoryRemote } from "../adapters/git/memory-
 import { createMemoryStateStore } from "../core/state-store.js";
 import { checkRepo } from "../reconciler/check-repo.js";
 import { planPull } from "../reconciler/loop/pull-plan.js";
-import { lab, removeTemps, SMALL_REPO, tableRows, tempDir, writeRepo } from "./cli-harness.js";
+import {
+  EXAMPLE,
+  lab,
+  removeTemps,
+  ROOT,
+  SMALL_REPO,
+  tableRows,
+  tempDir,
+  writeRepo,
+} from "./cli-harness.js";
+import { buildIfStale } from "./fresh-build.js";
 
 afterAll(removeTemps);
 
@@ -35,18 +43,9 @@ async function setValues(root: string, values: Readonly<Record<string, string>>)
   }
 }
 
-/** `lab secret audit ARGS` on `root`: the command itself, as `lab secret` mounts it. */
-async function audit(root: string, ...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const ctx = makeContext({
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: { LAB_REPO: root },
-    cwd: root,
-  });
-  await secretAuditCommand(ctx).parseAsync(args, { from: "user" });
-  return { code: ctx.exitCode, stdout, stderr };
+/** `lab secret audit ARGS` on `root`. */
+function audit(root: string, ...args: string[]) {
+  return lab(["--repo", root, "secret", "audit", ...args]);
 }
 
 /** SMALL_REPO with secrets: metadata, labels that read them and a class that calls one. */
@@ -213,6 +212,24 @@ async function secretsJson(root: string, ...flags: string[]): Promise<Item[]> {
   expect(r.stderr).toBe("");
   return (JSON.parse(r.stdout) as { items: Item[] }).items;
 }
+
+describe("lab secret audit as a process: the example repo", () => {
+  it("its two generated secrets without a value are warnings: exit 0", () => {
+    buildIfStale();
+    const r = spawnSync(process.execPath, [join(ROOT, "bin", "lab.js"), "secret", "audit"], {
+      cwd: EXAMPLE,
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent" },
+    });
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(
+      "labels/roles.yaml:9:15: warning secret-unset mail/tls-cert is read by label mailserver (labels/roles.yaml:9) but has no value under secrets/; its generator acme makes it, none is made yet (fix: lab secret rotate mail/tls-cert)\n" +
+        "labels/roles.yaml:46:15: warning secret-unset app/session-key is read by label app (labels/roles.yaml:46) but has no value under secrets/; its generator random makes it, none is made yet (fix: lab secret rotate app/session-key)\n" +
+        "2 problems (0 errors, 2 warnings)\n",
+    );
+    expect(r.status).toBe(0);
+  });
+});
 
 describe("lab get secrets: LAST ROTATED from Git history", () => {
   it("follows the commit that changed the value's ciphertext, not later edits", async () => {
