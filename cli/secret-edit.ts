@@ -15,10 +15,15 @@ import { eprintln, repoRoot, type CliContext } from "./context.js";
 import { examples } from "./examples.js";
 import { repoBackend } from "./secret-common.js";
 
-/** Run the editor on `file`; resolves when it exits 0. */
+/**
+ * Run the editor on `file`; resolves when it exits 0. Ctrl-C while it runs is the editor's (as
+ * with git and sops): lab ignores SIGINT meanwhile, so it stays to remove the decrypted copy.
+ */
 function runEditor(ctx: CliContext, file: string): Promise<void> {
   const editor = ctx.io.env.VISUAL || ctx.io.env.EDITOR || "vi";
-  return new Promise((resolve, reject) => {
+  const ignore = (): void => undefined;
+  process.on("SIGINT", ignore);
+  return new Promise<void>((resolve, reject) => {
     const child = spawn("/bin/sh", ["-c", `${editor} "$1"`, "lab-secret-edit", file], {
       stdio: "inherit",
       env: { ...ctx.io.env },
@@ -36,7 +41,7 @@ function runEditor(ctx: CliContext, file: string): Promise<void> {
           ),
         );
     });
-  });
+  }).finally(() => process.removeListener("SIGINT", ignore));
 }
 
 /** The repo-relative path of FILE (given relative to the working directory). */
