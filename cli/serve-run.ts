@@ -163,7 +163,8 @@ export async function runServe(ctx: CliContext, self: Command, opts: ServeOption
         onError,
       })
     : memoryWorkQueue({ concurrency, onError });
-  const status = serveStatus({ store, base: stateDir, metrics, logger, refreshMs });
+  const caDir = env.LAB_PUPPET_CA_DIR || null;
+  const status = serveStatus({ store, base: stateDir, metrics, logger, refreshMs, caDir });
   const serving: Serving = { git, store, queue, logger, metrics, cache, health, status };
   const holder = `${hostname()}:${process.pid}`;
   const forgeFor = async (): Promise<Forge | null> => {

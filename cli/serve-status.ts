@@ -29,6 +29,8 @@ export interface ServeStatusOptions {
   base: string;
   metrics?: LabMetrics;
   logger?: Pick<Logger, "warn">;
+  /** A Puppet CA directory (LAB_PUPPET_CA_DIR) for the servers' certificates. */
+  caDir?: string | null;
   /** How often the sources are read, in ms. */
   refreshMs: number;
 }
@@ -100,6 +102,7 @@ export function serveStatus(options: ServeStatusOptions): ServeStatus {
       sources: null,
       snapshots: await snapshotsOf(model),
       head: applied.revision,
+      caDir: options.caDir ?? null,
       observe: () => readCheckpoints(pulumiBackend(base, model.settings.outputs)),
       signal,
     });

@@ -6,7 +6,7 @@
  */
 import type { HealthSnapshot, HealthSource } from "../core/health-source.js";
 import type { ResolvedServer } from "../core/model.js";
-import type { PuppetRun } from "../core/puppet-run.js";
+import type { IdentityStatus, PuppetRun } from "../core/puppet-run.js";
 import type { RunRecord, StateStore } from "../core/state-store.js";
 import { ioReason } from "../core/io-reason.js";
 import type { ObservedStack } from "../reconciler/plan/plan-types.js";
@@ -38,6 +38,8 @@ export interface GatherInput {
   head?: string | null;
   /** What the providers report now (Pulumi's checkpoints), for drift; absent: no drift known. */
   observe?: (signal: AbortSignal) => Promise<ObservedStack[]>;
+  /** A Puppet CA directory (LAB_PUPPET_CA_DIR): each server's certificate expiry is read there. */
+  caDir?: string | null;
   /** Bound on the whole gathering (default STATUS_BUDGET_MS). */
   budgetMs?: number;
   signal?: AbortSignal;
@@ -157,6 +159,22 @@ async function puppetRuns(
   return out;
 }
 
+/** Each server's certificate from the CA directory, a few files at a time. */
+async function identities(
+  caDir: string,
+  names: readonly string[],
+  signal: AbortSignal,
+): Promise<Map<string, IdentityStatus>> {
+  const { readCertExpiry } = await import("../adapters/puppet/cert-expiry.js");
+  const out = new Map<string, IdentityStatus>();
+  for (let i = 0; i < names.length; i += 64) {
+    const part = names.slice(i, i + 64);
+    const read = await Promise.all(part.map((n) => readCertExpiry(caDir, n, { signal })));
+    part.forEach((n, j) => out.set(n, read[j]!));
+  }
+  return out;
+}
+
 /** Everything composeStatus needs, read at once. */
 export async function gatherFacts(input: GatherInput): Promise<StatusFacts> {
   const now = input.now ?? Date.now;
@@ -170,10 +188,11 @@ export async function gatherFacts(input: GatherInput): Promise<StatusFacts> {
       : input.sources
         ? readSources(input.sources.sources, names, budget, signal, input.sources.timeouts)
         : Promise.resolve(null);
-  const [snapshots, sync, puppet] = await Promise.all([
+  const [snapshots, sync, puppet, identity] = await Promise.all([
     health,
     store ? syncFacts(input, store, signal) : null,
     store ? puppetRuns(input, store, signal) : null,
+    input.caDir ? identities(input.caDir, names, signal) : null,
   ]);
-  return { sync, health: snapshots, puppet, identity: null, now: now() };
+  return { sync, health: snapshots, puppet, identity, now: now() };
 }

@@ -1,7 +1,8 @@
 /**
  * Status without a server (docs/status.md, "Status"): the local state store — `--state PATH`,
- * LAB_DATABASE_URL, or ~/.lab/state.db when it exists (never created here) — and the health
- * sources the repo configures. With neither, nothing is read: every pillar shows unknown.
+ * LAB_DATABASE_URL, or ~/.lab/state.db when it exists (never created here) —, the health
+ * sources the repo configures and the Puppet CA directory LAB_PUPPET_CA_DIR. With none of them,
+ * nothing is read: every pillar shows unknown.
  */
 import { existsSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
@@ -87,7 +88,8 @@ export async function localStatus(
     openExisting(ctx, opts),
     configuredSources(settings),
   ]);
-  if (!store && !sources) return null;
+  const caDir = ctx.io.env.LAB_PUPPET_CA_DIR || null;
+  if (!store && !sources && !caDir) return null;
   const [{ outputTargets, pulumiBackend }, { readCheckpoints }] = await Promise.all([
     import("../adapters/output/outputs.js"),
     import("../adapters/pulumi/checkpoint.js"),
@@ -101,6 +103,7 @@ export async function localStatus(
         store,
         outputs: outputTargets(model.settings, root).map((t) => t.name),
         sources,
+        caDir,
         observe: () => readCheckpoints(pulumiBackend(root, model.settings.outputs)),
         signal,
       });

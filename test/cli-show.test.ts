@@ -57,7 +57,7 @@ Puppet:
   Last run: … no state store: no Puppet reports kept
 Health: … no health sources configured (lab.health)
   Alerts: none active
-Identity: … no certificate known (reports over TLS or a readable CA directory tell its expiry)
+Identity: … no certificate known (LAB_PUPPET_CA_DIR names a Puppet CA directory to read it from)
 `;
 
 describe("lab show server", () => {

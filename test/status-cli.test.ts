@@ -9,6 +9,7 @@
 import { execFile, spawn } from "node:child_process";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -93,6 +94,7 @@ let home = "";
 
 async function lab(
   args: readonly string[],
+  env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string; ms: number }> {
   const started = performance.now();
   try {
@@ -102,6 +104,7 @@ async function lab(
         HOME: home,
         NO_COLOR: "1",
         LAB_CACHE_DIR: join(home, "cache"),
+        ...env,
       },
     });
     return { code: 0, stdout, stderr, ms: performance.now() - started };
@@ -259,7 +262,7 @@ describe("lab get servers with a state store and a health source", () => {
         state: "unknown",
         certExpires: null,
         detail:
-          "no certificate known (reports over TLS or a readable CA directory tell its expiry)",
+          "no certificate known (LAB_PUPPET_CA_DIR names a Puppet CA directory to read it from)",
       },
     });
     expect(dbOne!.name).toBe("db-1");
@@ -321,7 +324,7 @@ describe("lab get servers with a state store and a health source", () => {
         "Health: ✓ all checks passing, no alerts active",
         "  prometheus: ✓ all checks passing",
         "  Alerts: none active",
-        "Identity: … no certificate known (reports over TLS or a readable CA directory tell its expiry)",
+        "Identity: … no certificate known (LAB_PUPPET_CA_DIR names a Puppet CA directory to read it from)",
         "",
       ].join("\n"),
     );
@@ -346,6 +349,39 @@ describe("lab get servers with a state store and a health source", () => {
   it("lab show label: each server with its four pillars", async () => {
     const r = await lab(["--repo", repo, "show", "label", "db", "--state", db]);
     expect(r.stdout).toContain("  └── db-1 (ssh, prod) ✓ sync ✗ puppet ✓ health … identity\n");
+  });
+});
+
+describe("identity from a Puppet CA directory", () => {
+  it("LAB_PUPPET_CA_DIR: a certificate far from expiry is ok, one expiring in 10 days a warning", async () => {
+    const ca = tempDir("lab-status-ca-");
+    mkdirSync(join(ca, "signed"));
+    for (const [node, days] of [
+      ["web-1", 365],
+      ["db-1", 10],
+    ] as const) {
+      const key = join(ca, `${node}.key`);
+      const args = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"];
+      const out = ["-keyout", key, "-out", join(ca, "signed", `${node}.pem`)];
+      await run("openssl", [
+        ...args,
+        "-nodes",
+        "-days",
+        String(days),
+        "-subj",
+        `/CN=${node}`,
+        ...out,
+      ]);
+    }
+    const env = { LAB_PUPPET_CA_DIR: ca };
+    const rows = tableRows((await lab(["--repo", repo, "get", "servers"], env)).stdout);
+    expect(rows.map((r) => r.at(-1))).toEqual(["IDENTITY", "⚠ cert exp", "✓ cert ok"]);
+    const json = items((await lab(["--repo", repo, "get", "servers", "-o", "json"], env)).stdout);
+    const identity = json[0]!.status.identity as { state: string; detail: string };
+    expect(identity.state).toBe("warn");
+    expect(identity.detail).toMatch(/^CA directory .* \(signed\/db-1\.pem\): 9 days left$/);
+    // Identity counts in the server's state once it is known.
+    expect(json[0]!.status.state).toBe("warn");
   });
 });
 

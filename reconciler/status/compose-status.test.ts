@@ -8,7 +8,6 @@ import {
   serverStatus,
   type StatusFacts,
 } from "./compose-status.js";
-import { certIdentity } from "./identity-status.js";
 import { worstState } from "./pillar-state.js";
 import type { SyncFacts } from "./sync-status.js";
 
@@ -288,29 +287,24 @@ describe("health", () => {
   });
 });
 
-describe("identity", () => {
-  it("from a certificate's expiry: ok, warn within 30 days, failed when past", () => {
-    expect(certIdentity("2027-03-15T00:00:00Z", "report over TLS", NOW)).toEqual({
-      state: "ok",
-      certExpires: "2027-03-15T00:00:00Z",
-      detail: "certificate valid until 2027-03-15 00:00:00 (report over TLS)",
-    });
-    expect(certIdentity("2026-03-20T00:00:00Z", "report over TLS", NOW).state).toBe("warn");
-    expect(certIdentity("2026-03-01T00:00:00Z", "report over TLS", NOW).state).toBe("failed");
-    expect(certIdentity("soon", "report over TLS", NOW).state).toBe("unknown");
-  });
-});
-
 describe("the server's state and the counts", () => {
-  it("is the worst pillar; identity counts only once known", () => {
+  it("is the worst pillar; identity counts only once known, and shows as given", () => {
     const all = facts({
       sync: sync(),
       puppet: new Map([["web-1", run()]]),
       health: [snapshot("naemon", { "web-1": OK })],
     });
     expect(serverStatus(all, "web-1").state).toBe("ok");
-    const expiring = new Map([["web-1", certIdentity("2026-03-20T00:00:00Z", "x", NOW)]]);
+    const expiring = new Map([
+      [
+        "web-1",
+        { state: "warn" as const, certExpires: "2026-03-20T00:00:00.000Z", detail: "4 days left" },
+      ],
+    ]);
     expect(serverStatus({ ...all, identity: expiring }, "web-1").state).toBe("warn");
+    expect(serverStatus({ ...all, identity: expiring }, "web-1").identity).toEqual(
+      expiring.get("web-1"),
+    );
     expect(serverStatus(facts(), "web-1").state).toBe("unknown");
   });
 
