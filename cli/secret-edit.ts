@@ -8,7 +8,9 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join, relative, resolve as resolvePath, sep } from "node:path";
 import { Command } from "commander";
+import type { EditSession } from "../adapters/secrets/sops/sops-edit.js";
 import { openForEdit } from "../adapters/secrets/sops/sops-edit.js";
+import { SopsFileError } from "../adapters/secrets/sops/sops-errors.js";
 import { sopsFormatOf } from "../adapters/secrets/sops/secret-files.js";
 import { LabError, UsageError } from "../core/errors.js";
 import { eprintln, repoRoot, type CliContext } from "./context.js";
@@ -44,6 +46,27 @@ function runEditor(ctx: CliContext, file: string): Promise<void> {
   }).finally(() => process.removeListener("SIGINT", ignore));
 }
 
+/**
+ * Edit, and apply what was saved. At a terminal, a text that is not valid is told and the editor
+ * opens again on it (as sops does); saving it again unchanged gives up, changing nothing.
+ */
+async function editUntilValid(ctx: CliContext, temp: string, session: EditSession) {
+  let failed: string | null = null;
+  for (;;) {
+    await runEditor(ctx, temp);
+    const edited = await readFile(temp, "utf8");
+    try {
+      return await session.apply(edited);
+    } catch (err) {
+      const interactive = (ctx.io.stdin ?? process.stdin).isTTY === true;
+      if (!(err instanceof SopsFileError) || !interactive || edited === failed) throw err;
+      failed = edited;
+      eprintln(ctx, `${ctx.err.red("error:")} ${err.message}`);
+      eprintln(ctx, "the editor opens again; save without a change to give up");
+    }
+  }
+}
+
 /** The repo-relative path of FILE (given relative to the working directory). */
 function repoPath(ctx: CliContext, cmd: Command, file: string): string {
   const root = repoRoot(ctx, cmd);
@@ -67,7 +90,8 @@ export function secretEditCommand(ctx: CliContext): Command {
       "after",
       "\nThe decrypted copy is written with mode 0600 to a private temporary folder and removed\n" +
         "afterwards, saved or not. Values you did not change keep their ciphertext; a file saved\n" +
-        "without change is not written. An editor that exits non-zero changes nothing.\n" +
+        "without change is not written. An editor that exits non-zero changes nothing; a text that\n" +
+        "is not valid opens the editor again at a terminal (save it unchanged to give up).\n" +
         examples(
           "lab secret edit secrets/mail.sops.yaml",
           "EDITOR=nano lab secret edit secrets/app.sops.yaml",
@@ -80,8 +104,7 @@ export function secretEditCommand(ctx: CliContext): Command {
       try {
         const temp = join(dir, basename(path));
         await writeFile(temp, session.plaintext, { mode: 0o600 });
-        await runEditor(ctx, temp);
-        const result = await session.apply(await readFile(temp, "utf8"));
+        const result = await editUntilValid(ctx, temp, session);
         eprintln(ctx, result === "written" ? `wrote ${path}` : `${path}: no change`);
       } finally {
         await rm(dir, { recursive: true, force: true });

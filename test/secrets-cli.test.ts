@@ -1,6 +1,6 @@
 /** `lab secret …` through the CLI, on a copy of the example repo and its test-only age key. */
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { PassThrough, Readable } from "node:stream";
 import { generateX25519Identity, identityToRecipient } from "age-encryption";
@@ -233,6 +233,40 @@ describe("lab secret edit", () => {
     });
     expect(read(repo, "secrets/mail.sops.yaml")).toBe(before);
     expect(statSync(join(repo, "secrets/mail.sops.yaml")).mtimeMs).toBe(mtime);
+  });
+});
+
+describe("lab secret edit of a text that is not valid", () => {
+  it("at a terminal the editor opens again; without one it is an error; the file unchanged", async () => {
+    const repo = copyExample();
+    const dir = tempDir();
+    const script = join(dir, "editor.sh");
+    // First save: broken YAML; second: a valid change.
+    writeFileSync(
+      script,
+      `#!/bin/sh\nif [ -e ${dir}/once ]; then sed -i 's/^ci-broken: \\[$/runner-token: fixed/' "$1"; ` +
+        `else touch ${dir}/once; sed -i 's/^runner-token: .*/ci-broken: [/' "$1"; fi\n`,
+    );
+    chmodSync(script, 0o755);
+    const file = join(repo, "secrets/ci.sops.yaml");
+    const before = read(repo, "secrets/ci.sops.yaml");
+    const plain = await lab(["--repo", repo, "secret", "edit", file], {
+      env: { ...ENV, EDITOR: script },
+    });
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toMatch(/^error: secrets\/ci\.sops\.yaml: is not valid YAML: /);
+    expect(read(repo, "secrets/ci.sops.yaml")).toBe(before);
+    rmSync(join(dir, "once"));
+    const tty = Object.assign(Readable.from([]), { isTTY: true }) as unknown as CliInput;
+    const again = await lab(["--repo", repo, "secret", "edit", file], {
+      env: { ...ENV, EDITOR: script },
+      stdin: tty,
+    });
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(
+      /the editor opens again; save without a change to give up\nwrote secrets\/ci\.sops\.yaml\n$/,
+    );
+    expect((await lab(["--repo", repo, "secret", "get", "ci/runner-token"])).stdout).toBe("fixed");
   });
 });
 
