@@ -193,8 +193,9 @@ describe("the Prometheus health source on a real Prometheus with lab's rendered 
     expect(names).toEqual(["LabApplyFailing -", "queue_critical web-2", "queue_high web-2"]);
     const after = await until((s) => s.join("\n") === failedStates.join("\n"));
     expect(summary(after)).toEqual(failedStates);
-    // At no read did an alert reach web-1.
-    expect(seen.filter((line) => line.startsWith("web-1") && !line.includes(" [] "))).toEqual([]);
+    // At no read did the queue alerts reach web-1. (At start-up, before lab's own /metrics is
+    // first scraped, a no-data companion such as puppet_run_failed_no_data may fire for a moment.)
+    expect(seen.filter((line) => line.startsWith("web-1") && line.includes("queue_"))).toEqual([]);
 
     const values = await source().query!("queue_length", AbortSignal.timeout(5_000));
     expect([...values]).toEqual([
