@@ -1,6 +1,8 @@
 /** What the `lab secret` verbs share: the repo's sops backend, and reading a value safely. */
 import { randomBytes } from "node:crypto";
 import type { Command } from "commander";
+// The secret backends (sops, memory) in SECRET_BACKENDS for whatever the run asks of it.
+import "../adapters/secrets/sops/register.js";
 import { sopsBackend } from "../adapters/secrets/sops/sops-backend.js";
 import { UsageError } from "../core/errors.js";
 import { SecretValue } from "../core/secret-backend.js";
