@@ -9,13 +9,9 @@ import { tmpdir } from "node:os";
 import { basename, join, relative, resolve as resolvePath, sep } from "node:path";
 import { Command } from "commander";
 import type { EditSession } from "../adapters/secrets/sops/sops-edit.js";
-import { openForEdit } from "../adapters/secrets/sops/sops-edit.js";
-import { SopsFileError } from "../adapters/secrets/sops/sops-errors.js";
-import { sopsFormatOf } from "../adapters/secrets/sops/secret-files.js";
 import { LabError, UsageError } from "../core/errors.js";
 import { eprintln, repoRoot, type CliContext } from "./context.js";
 import { examples } from "./examples.js";
-import { repoBackend } from "./secret-common.js";
 
 /**
  * Run the editor on `file`; resolves when it exits 0. Ctrl-C while it runs is the editor's (as
@@ -50,7 +46,12 @@ function runEditor(ctx: CliContext, file: string): Promise<void> {
  * Edit, and apply what was saved. At a terminal, a text that is not valid is told and the editor
  * opens again on it (as sops does); saving it again unchanged gives up, changing nothing.
  */
-async function editUntilValid(ctx: CliContext, temp: string, session: EditSession) {
+async function editUntilValid(
+  ctx: CliContext,
+  temp: string,
+  session: EditSession,
+  isFileError: (err: unknown) => boolean,
+) {
   let failed: string | null = null;
   for (;;) {
     await runEditor(ctx, temp);
@@ -59,22 +60,28 @@ async function editUntilValid(ctx: CliContext, temp: string, session: EditSessio
       return await session.apply(edited);
     } catch (err) {
       const interactive = (ctx.io.stdin ?? process.stdin).isTTY === true;
-      if (!(err instanceof SopsFileError) || !interactive || edited === failed) throw err;
+      if (!isFileError(err) || !interactive || edited === failed) throw err;
+      const message = err instanceof Error ? err.message : String(err);
       failed = edited;
-      eprintln(ctx, `${ctx.err.red("error:")} ${err.message}`);
+      eprintln(ctx, `${ctx.err.red("error:")} ${message}`);
       eprintln(ctx, "the editor opens again; save without a change to give up");
     }
   }
 }
 
 /** The repo-relative path of FILE (given relative to the working directory). */
-function repoPath(ctx: CliContext, cmd: Command, file: string): string {
+function repoPath(
+  ctx: CliContext,
+  cmd: Command,
+  file: string,
+  isSopsFile: (path: string) => boolean,
+): string {
   const root = repoRoot(ctx, cmd);
   const rel = relative(root, resolvePath(ctx.io.cwd ?? process.cwd(), file));
   if (rel.startsWith("..") || rel === "")
     throw new UsageError(`${file} is not in the repo ${root}`);
   const path = rel.split(sep).join("/");
-  if (!sopsFormatOf(path))
+  if (!isSopsFile(path))
     throw new UsageError(`${file} is not a SOPS file (*.sops.yaml, *.sops.json, *.sops.env)`);
   return path;
 }
@@ -98,13 +105,25 @@ export function secretEditCommand(ctx: CliContext): Command {
         ),
     )
     .action(async (file: string, _opts: unknown, cmd: Command) => {
-      const path = repoPath(ctx, cmd, file);
+      const [{ openForEdit }, { SopsFileError }, { sopsFormatOf }, { repoBackend }] =
+        await Promise.all([
+          import("../adapters/secrets/sops/sops-edit.js"),
+          import("../adapters/secrets/sops/sops-errors.js"),
+          import("../adapters/secrets/sops/secret-files.js"),
+          import("./secret-common.js"),
+        ]);
+      const path = repoPath(ctx, cmd, file, (p) => sopsFormatOf(p) !== null);
       const session = await openForEdit(repoBackend(ctx, cmd).repo, path);
       const dir = await mkdtemp(join(tmpdir(), "lab-secret-edit-"));
       try {
         const temp = join(dir, basename(path));
         await writeFile(temp, session.plaintext, { mode: 0o600 });
-        const result = await editUntilValid(ctx, temp, session);
+        const result = await editUntilValid(
+          ctx,
+          temp,
+          session,
+          (err) => err instanceof SopsFileError,
+        );
         eprintln(ctx, result === "written" ? `wrote ${path}` : `${path}: no change`);
       } finally {
         await rm(dir, { recursive: true, force: true });

@@ -4,7 +4,6 @@ import { NotFoundError } from "../core/errors.js";
 import { suggest } from "../core/suggest.js";
 import type { CliContext } from "./context.js";
 import { examples } from "./examples.js";
-import { repoBackend } from "./secret-common.js";
 
 export function secretGetCommand(ctx: CliContext): Command {
   return new Command("get")
@@ -21,6 +20,7 @@ export function secretGetCommand(ctx: CliContext): Command {
         ),
     )
     .action(async (path: string, _opts: unknown, cmd: Command) => {
+      const { repoBackend } = await import("./secret-common.js");
       const backend = repoBackend(ctx, cmd);
       const value = await backend.get(path);
       if (!value) {

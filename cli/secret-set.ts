@@ -3,13 +3,6 @@ import { Command } from "commander";
 import { LabError } from "../core/errors.js";
 import { eprintln, type CliContext } from "./context.js";
 import { examples } from "./examples.js";
-import {
-  declaredSecret,
-  generatedValue,
-  readValue,
-  repoBackend,
-  stdinGiven,
-} from "./secret-common.js";
 
 const VALUE_HELP =
   "\nThe value is typed at a prompt that does not echo it (stdin a terminal), or read from stdin;\n" +
@@ -36,6 +29,7 @@ export function secretSetCommand(ctx: CliContext): Command {
         ),
     )
     .action(async (path: string, _opts: unknown, cmd: Command) => {
+      const { readValue, repoBackend } = await import("./secret-common.js");
       const value = await readValue(ctx, path);
       await repoBackend(ctx, cmd).set(path, value);
       eprintln(ctx, `set ${path}`);
@@ -57,6 +51,8 @@ export function secretRotateCommand(ctx: CliContext): Command {
         ),
     )
     .action(async (path: string, _opts: unknown, cmd: Command) => {
+      const { declaredSecret, generatedValue, readValue, repoBackend, stdinGiven } =
+        await import("./secret-common.js");
       const meta = await declaredSecret(ctx, cmd, path);
       const generated = generatedValue(meta);
       let value = null;

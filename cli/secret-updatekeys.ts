@@ -1,15 +1,14 @@
 /** `lab secret updatekeys [FILE…]`: every SOPS file's data key for the recipients .sops.yaml names. */
 import { relative, resolve as resolvePath, sep } from "node:path";
 import { Command } from "commander";
-import { loadCreationRules, SOPS_CONFIG } from "../adapters/secrets/sops/creation-rules.js";
-import { listSopsFiles } from "../adapters/secrets/sops/secret-files.js";
 import type { UpdateKeysResult } from "../adapters/secrets/sops/sops-updatekeys.js";
-import { updateKeys } from "../adapters/secrets/sops/sops-updatekeys.js";
 import { UsageError } from "../core/errors.js";
 import { repoRoot, type CliContext } from "./context.js";
 import { examples } from "./examples.js";
 import { emit, outputOption, type OutputFormat } from "./output.js";
-import { repoBackend } from "./secret-common.js";
+
+/** The file naming the recipients (creation-rules.ts's SOPS_CONFIG, not imported until used). */
+const SOPS_CONFIG = ".sops.yaml";
 
 function line(r: UpdateKeysResult): string {
   if (r.status === "no-rule")
@@ -33,6 +32,13 @@ export function secretUpdateKeysCommand(ctx: CliContext): Command {
     )
     .action(async (files: string[], opts: { output: OutputFormat }, cmd: Command) => {
       const root = repoRoot(ctx, cmd);
+      const [{ loadCreationRules }, { listSopsFiles }, { updateKeys }, { repoBackend }] =
+        await Promise.all([
+          import("../adapters/secrets/sops/creation-rules.js"),
+          import("../adapters/secrets/sops/secret-files.js"),
+          import("../adapters/secrets/sops/sops-updatekeys.js"),
+          import("./secret-common.js"),
+        ]);
       const rules = await loadCreationRules(root);
       if (!rules) throw new UsageError(`the repo has no ${SOPS_CONFIG}; it names the recipients`);
       const base = ctx.io.cwd ?? process.cwd();
