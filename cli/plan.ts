@@ -33,7 +33,7 @@ type Loaded =
  */
 export async function loadSide(ctx: CliContext, ref: string, cmd?: Command): Promise<Loaded> {
   const root = resolvePath(ctx.io.cwd ?? process.cwd(), ref);
-  const [{ repoDirSource }, { contentId }, { existsSync }] = await Promise.all([
+  const [{ dirSource, repoDirSource }, { contentId }, { existsSync }] = await Promise.all([
     import("../adapters/fs/dir-source.js"),
     import("../reconciler/load/content-id.js"),
     import("node:fs"),
@@ -52,7 +52,10 @@ export async function loadSide(ctx: CliContext, ref: string, cmd?: Command): Pro
     }
   }
   const source = repoDirSource(root);
-  return loadSideFrom(source, await contentId(source), root);
+  // The SOPS files: secrets/ alone is walked, and nothing is read for a content id.
+  const inSecrets = (dir: string) => dir === "secrets" || dir.startsWith("secrets/");
+  const secrets = dirSource(root, { descend: inSecrets, identify: () => false });
+  return loadSideFrom(source, await contentId(source), root, secrets);
 }
 
 /** A side from the files of `source` at `revision`; `root` names it in messages. */
@@ -60,13 +63,14 @@ export async function loadSideFrom(
   source: FileSource,
   revision: string,
   root: string,
+  secrets: FileSource = source,
 ): Promise<Loaded> {
   const [{ checkRepo }, { renderAll }, { readSecretTexts }] = await Promise.all([
     import("../reconciler/check-repo.js"),
     import("../reconciler/render.js"),
     import("../reconciler/secrets/secret-texts.js"),
   ]);
-  const [checked, secretTexts] = await Promise.all([checkRepo(source), readSecretTexts(source)]);
+  const [checked, secretTexts] = await Promise.all([checkRepo(source), readSecretTexts(secrets)]);
   const files = checked.repo.files.length;
   if (!checked.model) return { ok: false, root, diagnostics: checked.diagnostics, files };
   const rendered = renderAll(checked.model);
