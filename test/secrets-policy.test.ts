@@ -422,6 +422,39 @@ describe("lab plan: secret access first, value changes by file, never a value", 
 });
 
 /** Every file of a folder, path → text, for a commit of the memory remote. */
+describe("lab reconcile: the pass's plan has the secrets section too", () => {
+  it("a value changed and a class's lab::secret() call: located at the call, never the value", async () => {
+    const labels = CLEAN_LABELS;
+    const root = policyRepo(labels, CLEAN_SECRETS);
+    writeFileSync(join(root, "puppet/modules/nginx/manifests/init.pp"), "class nginx {\n}\n");
+    await setValues(root, { "web/tls": "tls-old-plain", "web/key": "key-plain" });
+    git(root, ["init", "-q", "--initial-branch=main"]);
+    commitAll(root, "one", "2026-01-02T03:04:05Z");
+    const state = join(tempDir(), "state.db");
+    expect((await lab(["--repo", root, "reconcile", "--state", state])).code).toBe(0);
+    writeFileSync(join(root, "puppet/modules/nginx/manifests/init.pp"), NGINX);
+    await setValues(root, { "web/tls": "tls-new-plain" });
+    commitAll(root, "two", "2026-01-03T03:04:05Z");
+    const r = await lab(["--repo", root, "reconcile", "--state", state, "-o", "json"]);
+    expect(r.code).toBe(0);
+    const secrets = (JSON.parse(r.stdout) as { plan: Plan }).plan.secrets!;
+    expect(secrets.values).toEqual([
+      {
+        path: "web/tls",
+        action: "change",
+        source: { file: "secrets/web.sops.yaml", line: expect.any(Number) as number, col: 1 },
+      },
+    ]);
+    const cert = secrets.access.filter((a) => a.path === "web/cert");
+    expect(cert.length).toBeGreaterThan(0);
+    expect(JSON.stringify(cert)).toContain("puppet/modules/nginx/manifests/init.pp");
+    for (const plain of ["tls-old-plain", "tls-new-plain", "key-plain"]) {
+      expect(r.stdout).not.toContain(plain);
+    }
+    expect(r.stdout).not.toContain("ENC[");
+  });
+});
+
 function filesOf(root: string, dir = ""): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of readdirSync(join(root, dir))) {

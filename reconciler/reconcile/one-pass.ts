@@ -14,6 +14,7 @@ import type { RunResult, StateStore } from "../../core/state-store.js";
 import { applyOutputs, type ApplyOptions, type TargetResult } from "../apply/apply-outputs.js";
 import { checkRepo, type CheckedRepo } from "../check-repo.js";
 import { plan } from "../plan/plan.js";
+import { readSecretTexts } from "../secrets/secret-texts.js";
 import type {
   AppliedState,
   BaseSide,
@@ -103,7 +104,9 @@ async function baseSide(input: PassInput, revision: string | null): Promise<Base
   if (!source) return null;
   const { checked } = await checkWith(input, source);
   if (!checked.model) return null;
-  return { revision, model: checked.model, sources: checked.repo.sources };
+  const secretTexts = await readSecretTexts(source, input.signal);
+  const { sources, puppet } = checked.repo;
+  return { revision, model: checked.model, sources, puppet, secretTexts };
 }
 
 async function checkWith(input: PassInput, source: FileSource): Promise<KeyedCheck> {
@@ -270,7 +273,15 @@ export async function reconcileOnce(input: PassInput): Promise<PassResult> {
   const base = await baseSide(input, recorded?.revision ?? null);
   const applied = recorded ? await withTexts(input, targets, recorded, artifacts) : null;
   lap("base");
-  const head = { revision, model: checked.model, artifacts, sources: checked.repo.sources };
+  const head = {
+    revision,
+    model: checked.model,
+    artifacts,
+    sources: checked.repo.sources,
+    puppet: checked.repo.puppet,
+    // Only a pass with a base revision compares values; without one nothing is read.
+    ...(base ? { secretTexts: await readSecretTexts(input.source, signal) } : {}),
+  };
   try {
     const resources = await providerResources(input, checked.model.settings);
     const desired = await input.desired?.(artifacts, checked.model.settings);
