@@ -26,6 +26,7 @@ import { parsersStage } from "./parsers.js";
 import { reconcileStage } from "./reconcile.js";
 import { serveStage } from "./serve.js";
 import { serveHttpStage } from "./serve-http.js";
+import { statusStage } from "./status.js";
 
 export interface Stage<I> {
   name: string;
@@ -228,6 +229,7 @@ export const STAGES: ReadonlyMap<string, Stage<unknown>> = new Map<string, Stage
   ["reconcile", reconcileStage],
   ["serve", serveStage],
   ["serve-http", serveHttpStage],
+  ["status", statusStage],
 ]);
 
 /** The order stages run and print in. */
