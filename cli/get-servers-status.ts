@@ -15,7 +15,7 @@ import { askServer, printFromServer, selectorQuery } from "./serve-client.js";
 import { parseStates, passesFilter, type StatusFilter } from "./status-columns.js";
 import { intervalMs, type StatusFlags } from "./status-flags.js";
 import { localStatus } from "./status-local.js";
-import { watchItems, type WatchItem } from "./status-watch.js";
+import type { WatchItem } from "./status-watch.js";
 
 export type GetServersOptions = SelectorFlags & StatusFlags & { output: OutputFormat };
 
@@ -80,6 +80,7 @@ export async function getServers(
       };
       return body.items;
     };
+    const { watchItems } = await import("./status-watch.js");
     return watchItems(ctx, fetch, every, opts.output === "wide");
   }
   const answer = await loadModel(ctx, self, { answerBroken: true });
@@ -106,6 +107,7 @@ export async function getServers(
           (i) => i.json as unknown as WatchItem,
         );
       };
+      const { watchItems } = await import("./status-watch.js");
       return await watchItems(ctx, fetch, every, opts.output === "wide");
     }
     const { statuses, names } = await statusNow();

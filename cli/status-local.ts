@@ -8,10 +8,8 @@ import { existsSync } from "node:fs";
 import { join, resolve as resolvePath } from "node:path";
 import type { ResolvedModel } from "../core/model.js";
 import type { StateStore } from "../core/state-store.js";
-import { composeStatus } from "../reconciler/status/compose-status.js";
 import type { ServerStatus } from "../reconciler/status/status-types.js";
 import { eprintln, type CliContext } from "./context.js";
-import { gatherFacts } from "./status-gather.js";
 import { configuredSources, type ConfiguredSources } from "./status-sources.js";
 
 export interface StatusOptions {
@@ -90,9 +88,17 @@ export async function localStatus(
   ]);
   const caDir = ctx.io.env.LAB_PUPPET_CA_DIR || null;
   if (!store && !sources && !caDir) return null;
-  const [{ outputTargets, pulumiBackend }, { readCheckpoints }] = await Promise.all([
+  // Loaded only when there is something to read: a plain repo's `lab get servers` pays nothing.
+  const [
+    { outputTargets, pulumiBackend },
+    { readCheckpoints },
+    { gatherFacts },
+    { composeStatus },
+  ] = await Promise.all([
     import("../adapters/output/outputs.js"),
     import("../adapters/pulumi/checkpoint.js"),
+    import("./status-gather.js"),
+    import("../reconciler/status/compose-status.js"),
   ]);
   return {
     async statuses(model, names, signal) {
