@@ -432,72 +432,52 @@ describe("a health source that does not answer", () => {
   });
 });
 
+/**
+ * `lab ARGS` (a --watch) as a process: its table, then after `change()` exactly one more line,
+ * `row`; SIGINT ends it with exit 0.
+ */
+async function watchSeesChange(args: readonly string[], row: readonly string[]): Promise<void> {
+  const child = spawn(process.execPath, [join(ROOT, "bin/lab.js"), ...args], {
+    env: { PATH: process.env.PATH, HOME: home, NO_COLOR: "1", LAB_CACHE_DIR: join(home, "cache") },
+  });
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+  const lines = () => out.split("\n").filter(Boolean);
+  const waitFor = async (what: string, ok: () => boolean) => {
+    const end = Date.now() + 20_000;
+    while (!ok()) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; output:\n${out}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  try {
+    await waitFor("the table", () => lines().length >= 3);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(lines()).toHaveLength(3);
+    expect(tableRows(lines()[0]!)[0]![8]).toBe("HEALTH");
+    prom.alerts = [
+      LATENCY,
+      { ...LATENCY, labels: { ...LATENCY.labels, lab_server: "db-1", alertname: "DiskFilling" } },
+    ];
+    await waitFor("the changed line", () => lines().length >= 4);
+    expect(tableRows(lines()[3]!)[0]).toEqual(row);
+    await new Promise((r) => setTimeout(r, 600));
+    child.kill("SIGINT");
+    expect(await exited).toBe(0);
+    expect(lines()).toHaveLength(4);
+  } finally {
+    prom.alerts = [LATENCY];
+    if (child.exitCode === null) child.kill("SIGKILL");
+  }
+}
+
+const DB_ALERTED = ["db-1", "ssh", "db", "prod", "<none>", "small", "✓ sync"];
+
 describe("lab get servers --watch", () => {
   it("prints the table, then a line for the server whose status changed; SIGINT ends it", async () => {
-    const child = spawn(
-      process.execPath,
-      [
-        join(ROOT, "bin/lab.js"),
-        "--repo",
-        repo,
-        "get",
-        "servers",
-        "--state",
-        db,
-        "-w",
-        "--interval",
-        "0.2",
-      ],
-      {
-        env: {
-          PATH: process.env.PATH,
-          HOME: home,
-          NO_COLOR: "1",
-          LAB_CACHE_DIR: join(home, "cache"),
-        },
-      },
-    );
-    let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
-    const lines = () => out.split("\n").filter(Boolean);
-    const waitFor = async (what: string, ok: () => boolean) => {
-      const end = Date.now() + 20_000;
-      while (!ok()) {
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what}; output:\n${out}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
-    try {
-      await waitFor("the table", () => lines().length >= 3);
-      await new Promise((r) => setTimeout(r, 600));
-      expect(lines()).toHaveLength(3);
-      prom.alerts = [
-        LATENCY,
-        { ...LATENCY, labels: { ...LATENCY.labels, lab_server: "db-1", alertname: "DiskFilling" } },
-      ];
-      await waitFor("the changed line", () => lines().length >= 4);
-      const header = tableRows(lines()[0]!)[0]!;
-      expect(tableRows(lines()[3]!)[0]).toEqual([
-        "db-1",
-        "ssh",
-        "db",
-        "prod",
-        "<none>",
-        "small",
-        "✓ sync",
-        "✗ failed",
-        "⚠ 1 alrt",
-        "…",
-      ]);
-      expect(header[8]).toBe("HEALTH");
-      child.kill("SIGINT");
-      expect(await exited).toBe(0);
-      expect(lines()).toHaveLength(4);
-    } finally {
-      prom.alerts = [LATENCY];
-      if (child.exitCode === null) child.kill("SIGKILL");
-    }
+    const args = ["--repo", repo, "get", "servers", "--state", db, "-w", "--interval", "0.2"];
+    await watchSeesChange(args, [...DB_ALERTED, "✗ failed", "⚠ 1 alrt", "…"]);
   });
 });
 
@@ -596,5 +576,8 @@ describe("client mode", () => {
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toContain('lab_servers_by_pillar{pillar="health",state="warn"} 1');
     expect(metrics).toContain('lab_servers_by_pillar{pillar="sync",state="ok"} 2');
+    // --watch in client mode: the server's next refresh shows the new alert.
+    const watch = ["--server", url, "get", "servers", "-w", "--interval", "0.2"];
+    await watchSeesChange(watch, [...DB_ALERTED, "…", "⚠ 1 alrt", "…"]);
   }, 120_000);
 });
