@@ -75,6 +75,7 @@ export function serveStatus(options: ServeStatusOptions): ServeStatus {
   let getApplied: ((signal?: AbortSignal) => Promise<Applied>) | null = null;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> = Promise.resolve();
+  let early: Promise<void> | null = null;
   const stopping = new AbortController();
 
   const sourcesOf = async (model: ResolvedModel) => {
@@ -85,7 +86,11 @@ export function serveStatus(options: ServeStatusOptions): ServeStatus {
   const snapshotsOf = async (model: ResolvedModel): Promise<HealthSnapshot[] | null> => {
     const { key, sources } = await sourcesOf(model);
     if (!sources) return null;
-    return kept?.key === key ? kept.snapshots : notReadYet(sources);
+    if (kept?.key === key) return kept.snapshots;
+    // A revision whose sources were never read (the first apply, lab.health changed): read them
+    // now rather than at the next tick; this answer says "not read yet".
+    if (!early) early = refresh().finally(() => (early = null));
+    return notReadYet(sources);
   };
   const statuses = async (
     applied: Applied,
