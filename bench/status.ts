@@ -13,6 +13,7 @@
  *   composed and counted per pillar (the state store's part, a few queries, left out).
  */
 import { execFile, spawn } from "node:child_process";
+import { rmSync } from "node:fs";
 import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -99,7 +100,7 @@ interface Listed {
   items: { name: string; status: { health: { state: string } } }[];
 }
 
-/** `lab serve` over `dir`, ended with this process; its URL once it listens. */
+/** `lab serve` over `dir`, ended with this process (both folders removed then); its URL. */
 async function startServe(
   dir: string,
   stateDir: string,
@@ -131,7 +132,11 @@ async function startServe(
   );
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  process.once("exit", () => child.kill("SIGTERM"));
+  process.once("exit", () => {
+    child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(stateDir, { recursive: true, force: true });
+  });
   const log = () => stderr;
   const url = await until(
     "lab serve to listen",
