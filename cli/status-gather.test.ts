@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { HealthSource } from "../core/health-source.js";
 import { memoryHealthSource } from "../core/memory-health-source.js";
 import { createMemoryStateStore } from "../core/state-store.js";
-import { gatherFacts, readBounded, readSources } from "./status-gather.js";
+import { gatherFacts, localBudgetMs, readBounded, readSources } from "./status-gather.js";
 
 const NOW = Date.parse("2026-03-15T15:00:00Z");
 const never = new AbortController().signal;
@@ -53,6 +53,14 @@ describe("reading health sources", () => {
   it("the budget bounds a source whose own timeout is longer", async () => {
     const snaps = await readSources([hanging], ["web-1"], 100, never, new Map([["stuck", 30_000]]));
     expect(snaps[0]!.reason).toBe("timed out after 0.1 s");
+  });
+});
+
+describe("localBudgetMs: a shell command's sources get what is left of 900 ms after its start", () => {
+  it("the rest of 900 ms, never more than 800 ms nor less than 400 ms", () => {
+    expect([0, 100, 300, 500, 700, 5000].map(localBudgetMs)).toEqual([
+      800, 800, 600, 400, 400, 400,
+    ]);
   });
 });
 

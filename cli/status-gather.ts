@@ -18,6 +18,23 @@ import type { ConfiguredSources } from "./status-sources.js";
 /** What a whole gathering may take when a source does not answer: `lab get servers` stays fast. */
 export const STATUS_BUDGET_MS = 800;
 
+/** When a command run from a shell should have its status: ms after the process started. */
+const LOCAL_ANSWER_MS = 900;
+/** The least a source is given, however late the status is asked for. */
+const STATUS_MIN_BUDGET_MS = 400;
+
+/**
+ * The health sources' budget of a command run from a shell: what is left of
+ * LOCAL_ANSWER_MS since the process started (node's start and the repo's load come first), at
+ * least STATUS_MIN_BUDGET_MS, at most STATUS_BUDGET_MS. A source that does not answer then costs
+ * the command no more than about a second in all.
+ */
+export function localBudgetMs(elapsedMs: number): number {
+  return Math.round(
+    Math.min(STATUS_BUDGET_MS, Math.max(STATUS_MIN_BUDGET_MS, LOCAL_ANSWER_MS - elapsedMs)),
+  );
+}
+
 /** The state store's Puppet runs, once the store keeps them (a store without them has none). */
 interface PuppetRunReader {
   puppetRuns(signal?: AbortSignal): Promise<(PuppetRun & { known: boolean })[]>;

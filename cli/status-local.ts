@@ -92,7 +92,7 @@ export async function localStatus(
   const [
     { outputTargets, pulumiBackend },
     { readCheckpoints },
-    { gatherFacts },
+    { gatherFacts, localBudgetMs },
     { composeStatus },
   ] = await Promise.all([
     import("../adapters/output/outputs.js"),
@@ -111,6 +111,7 @@ export async function localStatus(
         sources,
         caDir,
         observe: () => readCheckpoints(pulumiBackend(root, model.settings.outputs)),
+        budgetMs: localBudgetMs(process.uptime() * 1000),
         signal,
       });
       return composeStatus(
