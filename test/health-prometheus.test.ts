@@ -21,6 +21,7 @@ import { loopbackAddress } from "./naemon-loopback.js";
 import { writeArtifacts } from "./promtool/run-tool.js";
 import { freePort, labMetricsBody, serveMetrics, type Closer } from "./promtool/stand-ins.js";
 import { requireTool } from "./tools.js";
+import { lab, tableRows, writeRepo } from "./cli-harness.js";
 import { modelFromYaml } from "./yaml-model.js";
 
 const TIMEOUT_MS = 1_000;
@@ -58,7 +59,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "lab-health-prom-"));
   const [labPort, promPort] = [await freePort(), await freePort()];
   const addresses = SERVERS.map(() => loopbackAddress());
-  const model = await modelFromYaml(repo(`127.0.0.1:${labPort}`, addresses));
+  const text = repo(`127.0.0.1:${labPort}`, addresses);
+  const model = await modelFromYaml(text);
   const artifacts = prometheusRenderer.render(model).value;
   await writeArtifacts(dir, artifacts);
   for (const [i, server] of SERVERS.entries()) {
@@ -81,6 +83,10 @@ beforeAll(async () => {
       (await readFile(join(prom, "scrape.yaml"), "utf8")),
   );
   base = `http://127.0.0.1:${promPort}`;
+  repoText = text.replace(
+    "\nlabels:",
+    `\n  health: { sources: [{ name: prometheus, kind: prometheus, url: "${base}" }] }\nlabels:`,
+  );
   prometheus = spawn(
     requireTool("prometheus"),
     [
@@ -105,6 +111,36 @@ afterAll(async () => {
   for (const c of closers) await c.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
+
+/** The repo as files, with lab.health naming the test's Prometheus. */
+let repoText = "";
+
+/**
+ * `lab get servers` over the repo: each server's health state (-o json) and HEALTH cell, read
+ * again (up to 20 s) while they differ from one read to the next on a loaded machine.
+ */
+async function healthColumn(): Promise<{ json: string[][]; cells: string[][] }> {
+  const root = writeRepo({ "lab.yaml": repoText });
+  const env = { NO_COLOR: "1", HOME: root };
+  let last = { json: [] as string[][], cells: [] as string[][] };
+  for (const end = Date.now() + 20_000; Date.now() < end;) {
+    const r = await lab(["--repo", root, "get", "servers", "-o", "json"], { env });
+    expect(r.stderr).toBe("");
+    const items = (
+      JSON.parse(r.stdout) as {
+        items: { name: string; status: { health: { state: string } } }[];
+      }
+    ).items;
+    const json = items.map((i) => [i.name, i.status.health.state]);
+    const rows = tableRows((await lab(["--repo", root, "get", "servers"], { env })).stdout);
+    const at = rows[0]!.indexOf("HEALTH");
+    const cells = rows.slice(1).map((row) => [row[0]!, row[at]!]);
+    last = { json, cells };
+    if (!JSON.stringify(last).includes("unknown") && !JSON.stringify(last).includes("…")) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return last;
+}
 
 function source() {
   return prometheusHealthSource({
@@ -147,6 +183,10 @@ describe("the Prometheus health source on a real Prometheus with lab's rendered 
     const first = await until((s) => s.join("\n") === healthy.join("\n"));
     expect(summary(first)).toEqual(healthy);
     expect(first.servers.get("web-1")?.checks[0]?.output).toMatch(/^node 127\.\d+\.\d+\.1:9100$/);
+    expect((await healthColumn()).cells).toEqual([
+      ["web-1", "✓ ok"],
+      ["web-2", "✓ ok"],
+    ]);
 
     // Waits for the exact states (a scrape slower than its 1 s timeout on a loaded machine is
     // a target down for a moment); a wrong server turning never reaches them.
@@ -173,6 +213,18 @@ describe("the Prometheus health source on a real Prometheus with lab's rendered 
     const failed = await until((s) => s.join("\n") === failedStates.join("\n"));
     expect(summary(failed)).toEqual(failedStates);
     expect(failed.servers.get("web-2")?.alerts[0]?.severity).toBe("critical");
+
+    // The HEALTH column of `lab get servers` over the same repo, lab.health naming this
+    // Prometheus: web-2 alone turns.
+    const health = await healthColumn();
+    expect(health.json).toEqual([
+      ["web-1", "ok"],
+      ["web-2", "failed"],
+    ]);
+    expect(health.cells).toEqual([
+      ["web-1", "✓ ok"],
+      ["web-2", "✗ 2 alrt"],
+    ]);
 
     // lab's own alert fires in Prometheus, and names no server: no server shows it.
     const firing = async (): Promise<string[]> => {
