@@ -15,6 +15,7 @@ import type { HealthSnapshot } from "../core/health-source.js";
 import { naemonHealthSource } from "../adapters/health/naemon/naemon-source.js";
 import { naemonRenderer } from "../renderers/naemon/naemon-renderer.js";
 import { loopbackAddress, mainConfig, standIn, writeTree } from "./naemon-loopback.js";
+import { healthColumn } from "./health-column.js";
 import { requireTool } from "./tools.js";
 import { modelFromYaml } from "./yaml-model.js";
 
@@ -70,19 +71,24 @@ describe("the Naemon health source on a real nagios4 running the rendered tree",
     cleanups.push(() => listener1.close());
     let closed2 = false;
     cleanups.push(() => (closed2 ? undefined : listener2.close()));
-    const model = await modelFromYaml(`
+    const text = `
 labels:
   app: { ports: [8080] }
 servers:
   app-1: { provider: ssh, labels: [app], address: ${a1} }
   app-2: { provider: ssh, labels: [app], address: ${a2} }
-`);
+`;
+    const model = await modelFromYaml(text);
     const { value } = naemonRenderer.render(model);
     const dir = mkdtempSync(join(tmpdir(), "lab-health-naemon-"));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     writeTree(dir, value);
     const daemon = startDaemon(mainConfig(dir, FAST));
     const statusFile = join(dir, "var", "status.dat");
+    // The same repo with lab.health naming this daemon's status.dat, for `lab get servers`.
+    const repoText =
+      `lab:\n  health: { sources: [{ name: nagios, kind: naemon, status_file: "${statusFile}", max_age: 30s }] }\n` +
+      text;
     const source = naemonHealthSource({
       name: "nagios",
       kind: "naemon",
@@ -113,6 +119,11 @@ servers:
     expect(summary(first)).toEqual(healthy);
     expect(first.servers.get("app-1")?.checks[1]?.output).toMatch(/^TCP OK/);
     expect(first.servers.has("ghost-1")).toBe(false);
+    const okCells = [
+      ["app-1", "✓ ok"],
+      ["app-2", "✓ ok"],
+    ];
+    expect((await healthColumn(repoText)).cells).toEqual(okCells);
 
     await listener2.close();
     closed2 = true;
@@ -125,6 +136,14 @@ servers:
     expect(service.output).toContain("Connection refused");
     expect(service.checkedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(failed.servers.get("app-2")!.alerts).toEqual([]);
+    // The HEALTH column of `lab get servers` follows: app-2 alone.
+    const column = await healthColumn(repoText, (c) => c.json[1]?.[1] === "failed");
+    expect(column.json).toEqual([
+      ["app-1", "ok"],
+      ["app-2", "failed"],
+    ]);
+    expect(column.cells[0]).toEqual(okCells[0]);
+    expect(column.cells[1]?.[1]).toMatch(/^✗ /);
 
     const stale = naemonHealthSource(
       { name: "nagios", kind: "naemon", timeoutMs: 2_000, statusFile, maxAgeMs: 30_000 },

@@ -21,7 +21,7 @@ import { loopbackAddress } from "./naemon-loopback.js";
 import { writeArtifacts } from "./promtool/run-tool.js";
 import { freePort, labMetricsBody, serveMetrics, type Closer } from "./promtool/stand-ins.js";
 import { requireTool } from "./tools.js";
-import { lab, tableRows, writeRepo } from "./cli-harness.js";
+import { healthColumn } from "./health-column.js";
 import { modelFromYaml } from "./yaml-model.js";
 
 const TIMEOUT_MS = 1_000;
@@ -115,33 +115,6 @@ afterAll(async () => {
 /** The repo as files, with lab.health naming the test's Prometheus. */
 let repoText = "";
 
-/**
- * `lab get servers` over the repo: each server's health state (-o json) and HEALTH cell, read
- * again (up to 20 s) while they differ from one read to the next on a loaded machine.
- */
-async function healthColumn(): Promise<{ json: string[][]; cells: string[][] }> {
-  const root = writeRepo({ "lab.yaml": repoText });
-  const env = { NO_COLOR: "1", HOME: root };
-  let last = { json: [] as string[][], cells: [] as string[][] };
-  for (const end = Date.now() + 20_000; Date.now() < end;) {
-    const r = await lab(["--repo", root, "get", "servers", "-o", "json"], { env });
-    expect(r.stderr).toBe("");
-    const items = (
-      JSON.parse(r.stdout) as {
-        items: { name: string; status: { health: { state: string } } }[];
-      }
-    ).items;
-    const json = items.map((i) => [i.name, i.status.health.state]);
-    const rows = tableRows((await lab(["--repo", root, "get", "servers"], { env })).stdout);
-    const at = rows[0]!.indexOf("HEALTH");
-    const cells = rows.slice(1).map((row) => [row[0]!, row[at]!]);
-    last = { json, cells };
-    if (!JSON.stringify(last).includes("unknown") && !JSON.stringify(last).includes("…")) break;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  return last;
-}
-
 function source() {
   return prometheusHealthSource({
     name: "prom",
@@ -183,7 +156,7 @@ describe("the Prometheus health source on a real Prometheus with lab's rendered 
     const first = await until((s) => s.join("\n") === healthy.join("\n"));
     expect(summary(first)).toEqual(healthy);
     expect(first.servers.get("web-1")?.checks[0]?.output).toMatch(/^node 127\.\d+\.\d+\.1:9100$/);
-    expect((await healthColumn()).cells).toEqual([
+    expect((await healthColumn(repoText)).cells).toEqual([
       ["web-1", "✓ ok"],
       ["web-2", "✓ ok"],
     ]);
@@ -216,7 +189,7 @@ describe("the Prometheus health source on a real Prometheus with lab's rendered 
 
     // The HEALTH column of `lab get servers` over the same repo, lab.health naming this
     // Prometheus: web-2 alone turns.
-    const health = await healthColumn();
+    const health = await healthColumn(repoText);
     expect(health.json).toEqual([
       ["web-1", "ok"],
       ["web-2", "failed"],
