@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStateStore } from "../adapters/state/open-state-store.js";
 import type { PuppetRunRecord, StateStore } from "../core/state-store.js";
-import { ROOT, SMALL_REPO } from "./cli-harness.js";
+import { ROOT, SMALL_REPO, tableRows } from "./cli-harness.js";
 import { buildIfStale } from "./fresh-build.js";
 import { makeGitFixture, type GitFixture } from "./git-fixtures.js";
 import { startServe, until, type ServeProcess } from "./serve-harness.js";
@@ -108,6 +108,34 @@ async function reportCounts(): Promise<Record<string, number>> {
   return out;
 }
 
+/** `lab --server URL ARGS` as a process: its stdout (exit 0 asserted). */
+function labClient(args: string[]): string {
+  const r = spawnSync(
+    process.execPath,
+    [join(ROOT, "bin/lab.js"), "--server", served!.url, ...args],
+    {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, HOME: work, NO_COLOR: "1" },
+    },
+  );
+  expect(r.stderr).toBe("");
+  expect(r.status).toBe(0);
+  return r.stdout;
+}
+
+/** mail-1's Puppet pillar from lab serve: its state (-o json) and its PUPPET cell. */
+function puppetColumn(): [string, string] {
+  const { items } = JSON.parse(labClient(["get", "servers", "-o", "json"])) as {
+    items: { name: string; status: { puppet: { state: string } } }[];
+  };
+  const rows = tableRows(labClient(["get", "servers"]));
+  const at = rows[0]!.indexOf("PUPPET");
+  return [
+    items.find((i) => i.name === "mail-1")!.status.puppet.state,
+    rows.find((r) => r[0] === "mail-1")![at]!,
+  ];
+}
+
 let puppetVersion = "";
 let started = 0;
 
@@ -181,6 +209,7 @@ describe("Puppet reports into lab serve (a real puppet apply)", () => {
     expect(Date.parse(run!.time)).toBeGreaterThanOrEqual(started - 1000);
     expect(Date.parse(run!.receivedAt)).toBeGreaterThanOrEqual(Date.parse(run!.time));
     expect(run!.configurationVersion).toMatch(/^\d+$/);
+    expect(puppetColumn()).toEqual(["ok", "✓ ok"]);
   });
 
   it("follows a failing run: failed, the exec with Puppet's message and its file:line", async () => {
@@ -213,6 +242,10 @@ describe("Puppet reports into lab serve (a real puppet apply)", () => {
       classes: ["app::broken", "postfix"],
       known: true,
     });
+    // The PUPPET column follows, asked of lab serve (client mode), and lab show server says why.
+    expect(puppetColumn()).toEqual(["failed", "✗ failed"]);
+    const shown = labClient(["show", "server", "mail-1"]);
+    expect(shown).toContain("Exec[bars-fails]");
   });
 
   it("keeps a catalog that does not apply (a dependency cycle) with its errors", async () => {
