@@ -43,7 +43,9 @@ export function serveCommand(ctx: CliContext): Command {
         "the queue and the state shared by several replicas), LAB_QUEUE_EXPIRE_SECONDS (with\n" +
         "PostgreSQL: how long a killed replica's work waits before another takes it; default 120),\n" +
         "LAB_PUPPET_REPORT_TOKEN (POST /puppet/reports takes Puppet's http reports with it as\n" +
-        "?token=…; without it, from this machine only), LAB_LOG_LEVEL (default info).\n" +
+        "?token=…; without it, from this machine only), LAB_STATUS_REFRESH_SECONDS (how often\n" +
+        "the repo's health sources are read for the servers' status; default 30), LAB_PUPPET_CA_DIR\n" +
+        "(a Puppet CA directory: each server's certificate expiry), LAB_LOG_LEVEL (default info).\n" +
         "Endpoints: POST /hooks/github, POST /puppet/reports, GET /healthz, GET /metrics,\n" +
         "GET /api/v1/plans/<number>,\n" +
         "GET /api/v1/<kind>[/<name>] (what lab get/show -o json print, from the applied revision;\n" +
