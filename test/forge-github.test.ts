@@ -146,6 +146,18 @@ describe("GitHub forge against a stand-in for GitHub's API: the plan comment", (
     expect(answers).toEqual(["ok", "server-error", "ok"]);
   });
 
+  test("writes: a burst of two at once after a quiet spell, then one per interval", async () => {
+    const f = forge({ writeIntervalMs: 200, writeBurst: 2 });
+    const shas = ["a", "b", "c", "d"].map((c) => c.repeat(40));
+    await Promise.all(shas.map((sha) => f.setStatus(sha, "lab/plan", "success", "ok")));
+    const at = gh.requests.filter((r) => r.method === "POST").map((r) => r.at);
+    expect(at).toHaveLength(4);
+    const since = at.map((t) => t - at[0]!);
+    expect(since[1]).toBeLessThan(150);
+    expect(since[2]).toBeGreaterThanOrEqual(150);
+    expect(since[3]! - since[2]!).toBeGreaterThanOrEqual(150);
+  });
+
   test("a rate limit and a refusal are told apart from a server error", async () => {
     gh.seed(7, [plan("old")]);
     const answers: string[] = [];

@@ -21,6 +21,11 @@ export interface GitHubClientOptions {
   secondMs?: number;
   /** Milliseconds between two writes (default 1000: at most 60 content-creating writes a minute). */
   writeIntervalMs?: number;
+  /**
+   * Writes that may go at once after a quiet spell, before the interval spaces them (default 3:
+   * a plan's status and comment are not held a second apart; 3 + 60 a minute stays under 80).
+   */
+  writeBurst?: number;
   /** Told of every rate-limit wait, before it starts. */
   onWait?: (wait: RateLimitWait) => void;
   /** Told of every try's outcome, retries included (lab serve counts them in /metrics). */
@@ -105,12 +110,26 @@ export function countingFetch(onAnswer?: (result: ForgeAnswer) => void): {
   };
 }
 
+/**
+ * One write at a time, at most `burst` of them at once after a quiet spell, then one per
+ * `intervalMs`: a bucket of `burst` tokens that gains one every interval.
+ */
+export function writeLimits(intervalMs: number, burst = 3): Bottleneck.ConstructorOptions {
+  if (intervalMs <= 0) return { maxConcurrent: 1 };
+  return {
+    maxConcurrent: 1,
+    reservoir: burst,
+    reservoirIncreaseAmount: 1,
+    reservoirIncreaseInterval: intervalMs,
+    reservoirIncreaseMaximum: burst,
+  };
+}
+
 export function githubClient(o: GitHubClientOptions): GitHubClient {
   const secondMs = o.secondMs ?? 1000;
   const rateLimitRetries = o.rateLimitRetries ?? 2;
   const maxWait = o.maxRateLimitWait ?? 900;
-  const spacing = () =>
-    new Bottleneck.Group({ maxConcurrent: 1, minTime: o.writeIntervalMs ?? 1000 });
+  const spacing = () => new Bottleneck.Group(writeLimits(o.writeIntervalMs ?? 1000, o.writeBurst));
   const onLimit =
     (kind: RateLimitWait["kind"]) =>
     (seconds: number, options: { method?: string; url?: string }, _o: unknown, count: number) => {
