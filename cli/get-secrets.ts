@@ -4,9 +4,9 @@
  */
 import type { Command } from "commander";
 import type { ResolvedModel } from "../core/model.js";
-import { eprintln, loadModel, withDiagnostics, type CliContext } from "./context.js";
-import { listJson, listTable, type ListView } from "./get-views.js";
-import { emit, type OutputFormat } from "./output.js";
+import { loadModel, type CliContext } from "./context.js";
+import { printList, type ListView } from "./get-views.js";
+import type { OutputFormat } from "./output.js";
 import { cellList, cellValue } from "./printers/table.js";
 import { NO_FACTS, secretFacts, type SecretFacts } from "./secret-facts.js";
 import { selectedServers, type SelectorFlags } from "./selector-flags.js";
@@ -96,14 +96,5 @@ export async function getSecrets(
   const touches = (servers: readonly string[]) => !selected || servers.some((s) => selected.has(s));
   const facts = await secretFacts(answer.root, true);
   const view = secretsListView(model, touches, facts);
-  if ((opts.output === "table" || opts.output === "wide") && !view.items.length) {
-    eprintln(ctx, "No secrets found.");
-    return;
-  }
-  await emit(
-    ctx,
-    opts.output,
-    () => withDiagnostics(answer, listJson(view)),
-    () => listTable(view, opts.output === "wide", ctx.out),
-  );
+  await printList(ctx, answer, view, "secrets", opts.output);
 }

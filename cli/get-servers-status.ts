@@ -7,9 +7,9 @@ import type { Command } from "commander";
 import type { ResolvedModel } from "../core/model.js";
 import { UsageError } from "../core/errors.js";
 import type { ServerStatus } from "../reconciler/status/status-types.js";
-import { eprintln, loadModel, withDiagnostics, type CliContext } from "./context.js";
-import { listJson, listTable, listView } from "./get-views.js";
-import { emit, type OutputFormat } from "./output.js";
+import { loadModel, type CliContext } from "./context.js";
+import { listView, printList } from "./get-views.js";
+import type { OutputFormat } from "./output.js";
 import { selectedServers, type SelectorFlags } from "./selector-flags.js";
 import { askServer, printFromServer, selectorQuery } from "./serve-client.js";
 import { parseStates, passesFilter, type StatusFilter } from "./status-columns.js";
@@ -112,16 +112,7 @@ export async function getServers(
     }
     const { statuses, names } = await statusNow();
     const view = listView(model, "servers", names, statuses, ctx.out);
-    if ((opts.output === "table" || opts.output === "wide") && !view.items.length) {
-      eprintln(ctx, "No servers found.");
-      return;
-    }
-    await emit(
-      ctx,
-      opts.output,
-      () => withDiagnostics(answer, listJson(view)),
-      () => listTable(view, opts.output === "wide", ctx.out),
-    );
+    await printList(ctx, answer, view, "servers", opts.output);
   } finally {
     await reader?.close();
   }

@@ -2,7 +2,9 @@
 import type { ResolvedModel } from "../core/model.js";
 import { CHECKS } from "../core/check-catalog.js";
 import type { ServerStatus } from "../reconciler/status/status-types.js";
+import { eprintln, withDiagnostics, type Answer, type CliContext } from "./context.js";
 import type { Kind } from "./kinds.js";
+import { emit, type OutputFormat } from "./output.js";
 import { makeStyle, type Style } from "./printers/color.js";
 import { secretsListView } from "./get-secrets.js";
 import { cellList, cellValue, renderTable } from "./printers/table.js";
@@ -25,6 +27,27 @@ export function listTable(view: ListView, wide: boolean, style: Style): string {
   const headers = wide ? [...view.headers, ...view.wideHeaders] : view.headers;
   const rows = view.items.map((i) => (wide ? [...i.cells, ...i.wide] : i.cells));
   return renderTable(headers, rows, style);
+}
+
+/**
+ * Prints a list as `lab get` does: `-o json|yaml` the List (with a broken repo's diagnostics),
+ * a table otherwise, or "No <what> found." on stderr when a table would be empty.
+ */
+export async function printList(
+  ctx: CliContext,
+  answer: Answer,
+  view: ListView,
+  what: string,
+  output: OutputFormat,
+): Promise<void> {
+  const table = output === "table" || output === "wide";
+  if (table && !view.items.length) return eprintln(ctx, `No ${what} found.`);
+  await emit(
+    ctx,
+    output,
+    () => withDiagnostics(answer, listJson(view)),
+    () => listTable(view, output === "wide", ctx.out),
+  );
 }
 
 type Touches = (servers: readonly string[]) => boolean;

@@ -1,10 +1,10 @@
 /** `lab get KIND`: a table (or JSON/YAML list) of servers, labels, groups, alerts, sizes, secrets. */
 import { Command } from "commander";
 import { UsageError } from "../core/errors.js";
-import { eprintln, loadModel, withDiagnostics, type CliContext } from "./context.js";
+import { loadModel, type CliContext } from "./context.js";
 import { examples } from "./examples.js";
 import { kindAliases, parseKind, type Kind } from "./kinds.js";
-import { emit, outputOption, type OutputFormat } from "./output.js";
+import { outputOption, type OutputFormat } from "./output.js";
 import {
   addSelectorFlags,
   SELECTOR_HELP,
@@ -58,17 +58,8 @@ export function getCommand(ctx: CliContext): Command {
       }
       const answer = await loadModel(ctx, self, { answerBroken: true });
       const { model } = answer;
-      const { listJson, listTable, listView } = await import("./get-views.js");
+      const { listView, printList } = await import("./get-views.js");
       const view = listView(model, kind, await selectedServers(model, opts));
-      if ((opts.output === "table" || opts.output === "wide") && !view.items.length) {
-        eprintln(ctx, `No ${kind} found.`);
-        return;
-      }
-      await emit(
-        ctx,
-        opts.output,
-        () => withDiagnostics(answer, listJson(view)),
-        () => listTable(view, opts.output === "wide", ctx.out),
-      );
+      await printList(ctx, answer, view, kind, opts.output);
     });
 }

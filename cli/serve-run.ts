@@ -6,16 +6,15 @@ import { UsageError } from "../core/errors.js";
 import type { Forge } from "../core/forge.js";
 import type { GitSource } from "../core/git-source.js";
 import type { WorkQueue } from "../core/loop.js";
-import type { StateStore } from "../core/state-store.js";
 import { checkRepoCached } from "../adapters/cache/cached-check.js";
 import type { DiskCache } from "../adapters/cache/disk-cache.js";
 import { gitSource } from "../adapters/git/registry.js";
 import { defaultCacheDir } from "../adapters/git/remote-url.js";
-import { githubWebhook, webhookSecret } from "../adapters/http/github-webhook.js";
-import { healthz, type HealthCheck } from "../adapters/http/healthz.js";
-import { jsonResponse, startHttpServer, type Route } from "../adapters/http/http-server.js";
-import { createLogger, logLevel, type Logger } from "../adapters/http/logger.js";
-import { createMetrics, metricsHandler, type LabMetrics } from "../adapters/http/metrics.js";
+import { webhookSecret } from "../adapters/http/github-webhook.js";
+import type { HealthCheck } from "../adapters/http/healthz.js";
+import { startHttpServer } from "../adapters/http/http-server.js";
+import { createLogger, logLevel } from "../adapters/http/logger.js";
+import { createMetrics, type LabMetrics } from "../adapters/http/metrics.js";
 import { pgBossWorkQueue } from "../adapters/queue/pg-boss-queue.js";
 import { checkRepo } from "../reconciler/check-repo.js";
 import { startPoller, type Poller } from "../reconciler/loop/poller.js";
@@ -25,7 +24,8 @@ import type { KeyedCheck, PassResult } from "../reconciler/reconcile/one-pass.js
 import { eprintln, openCache, type CliContext } from "./context.js";
 import { openStore, passOver, repoArg, statePath } from "./reconcile-run.js";
 import type { ServeOptions } from "./serve.js";
-import { refreshMsOf, serveStatus, type ServeStatus } from "./serve-status.js";
+import { serveRoutes, type ServeSetup, type Serving } from "./serve-routes.js";
+import { refreshMsOf, serveStatus } from "./serve-status.js";
 
 /** `host:port` → its parts; a usage error names what is wrong. */
 export function parseListen(value: string): { host: string; port: number } {
@@ -59,19 +59,6 @@ function fileUrlFor(env: NodeJS.ProcessEnv, full: () => string | null) {
     api === "https://api.github.com" ? "https://github.com" : api.replace(/\/api\/v3\/?$/, "");
   return (path: string, line: number, revision: string): string =>
     `${web}/${full() ?? "unknown/unknown"}/blob/${revision}/${path}#L${line}`;
-}
-
-interface Serving {
-  git: GitSource;
-  store: StateStore;
-  queue: WorkQueue;
-  logger: Logger;
-  metrics: LabMetrics;
-  cache: DiskCache | null;
-  /** What /healthz says beside the store: the last fetch. */
-  health: Record<string, HealthCheck>;
-  /** The servers' status: health sources read on an interval (docs/status.md). */
-  status: ServeStatus;
 }
 
 /**
@@ -219,21 +206,13 @@ export async function runServe(ctx: CliContext, self: Command, opts: ServeOption
   });
 }
 
-interface ServeSetup {
-  host: string;
-  port: number;
-  secret: ReturnType<typeof webhookSecret> | null;
-  pollMs: number;
-  learnRepo: (fullName: string | undefined) => Promise<void>;
-}
-
 async function serveUntilStopped(
   ctx: CliContext,
   s: Serving,
   deps: LoopDeps,
   setup: ServeSetup,
 ): Promise<void> {
-  const { git, store, queue, logger, metrics, health } = s;
+  const { git, store, queue, logger } = s;
   const poll = async (): Promise<void> => {
     await git.fetch("default");
     const refs = await git.refs();
@@ -244,64 +223,7 @@ async function serveUntilStopped(
     });
     for (const pull of await unplannedPulls(git, store)) await queue.enqueue(pull);
   };
-  const routes: Route[] = [
-    {
-      method: "GET",
-      path: "/healthz",
-      handler: healthz(async () => {
-        const stored = await store.lastRuns(1).then(
-          () => ({ ok: true }),
-          (err: unknown) => ({
-            ok: false,
-            detail: err instanceof Error ? err.message : String(err),
-          }),
-        );
-        return { store: stored, ...health };
-      }, logger),
-    },
-    { method: "GET", path: "/metrics", handler: metricsHandler(metrics) },
-    {
-      method: "GET",
-      path: "/api/v1/plans/:number",
-      handler: async (request) => {
-        const n = Number(request.params.number);
-        const record = Number.isInteger(n) && n > 0 ? await store.pullPlan(n) : null;
-        if (!record)
-          return jsonResponse(404, { error: `no plan of pull request ${request.params.number}` });
-        return jsonResponse(200, { kind: "PullPlan", ...record });
-      },
-    },
-    ...(await import("./serve-api.js")).readApiRoutes({
-      store,
-      git,
-      check: deps.check,
-      token: ctx.io.env.LAB_API_TOKEN,
-      status: s.status,
-    }),
-    (await import("./serve-puppet.js")).puppetReportRoute({
-      ...{ store, git, check: deps.check, logger, metrics },
-      token: ctx.io.env.LAB_PUPPET_REPORT_TOKEN,
-    }),
-  ];
-  if (setup.secret) {
-    routes.push({
-      method: "POST",
-      path: "/hooks/github",
-      handler: githubWebhook({
-        secret: setup.secret,
-        seen: async (delivery, signal) =>
-          !(await store.recordDelivery(delivery, undefined, signal)),
-        enqueue: async (item, context, signal) => {
-          await setup.learnRepo(context.repo);
-          await queue.enqueue(item, signal);
-        },
-        logger,
-        metrics,
-      }),
-    });
-  } else {
-    logger.warn({}, "webhooks off: LAB_WEBHOOK_SECRET is not set");
-  }
+  const routes = await serveRoutes(ctx, s, deps, setup);
   await queue.start(serveLoop(deps));
   const server = await startHttpServer({ host: setup.host, port: setup.port, routes, logger });
   eprintln(ctx, `lab serve: listening on ${server.url} (repo ${git.remote})`);

@@ -5,54 +5,33 @@ import type {
   AuditEntry,
   Clock,
   JournalEntry,
-  MergedPull,
   ObservedState,
-  PullPlanRecord,
-  PuppetRunRecord,
   RunRecord,
   StateStore,
 } from "./state-store.js";
 import {
-  checkDelivery,
-  checkNode,
-  checkRun,
-  checkPull,
   checkTtl,
   compareIntents,
   isoTime,
   jsonCopy,
   KEEP_DELIVERIES,
-  puppetRecord,
   sinceMs,
   sortedRecord,
   SYSTEM_CLOCK,
 } from "./state-store-util.js";
-
-/** A synchronous piece of work as a promise: a throw becomes a rejection. */
-function settle<T>(work: () => T): Promise<T> {
-  try {
-    return Promise.resolve(work());
-  } catch (err) {
-    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-  }
-}
+import { memoryServeQueries, settle, type ServeTables } from "./memory-serve-queries.js";
 
 function journalId(target: string, step: string, key: string): string {
   return JSON.stringify([target, step, key]);
 }
 
-interface MemoryTables {
+interface MemoryTables extends ServeTables {
   runs: RunRecord[];
   applied: Map<string, AppliedState>;
   journal: Map<string, JournalEntry>;
   observed: Map<string, ObservedState>;
   leases: Map<string, { holder: string; expiresAt: number }>;
   audit: AuditEntry[];
-  /** Delivery id → when it was seen (ms); a Map keeps insertion order, oldest first. */
-  deliveries: Map<string, number>;
-  pulls: Map<number, PullPlanRecord>;
-  merged: Map<number, MergedPull>;
-  puppet: Map<string, PuppetRunRecord>;
 }
 
 function emptyTables(): MemoryTables {
@@ -68,10 +47,6 @@ function emptyTables(): MemoryTables {
     merged: new Map(),
     puppet: new Map(),
   };
-}
-
-function pullCopy(record: PullPlanRecord): PullPlanRecord {
-  return { ...record, plan: jsonCopy(record.plan) };
 }
 
 /** The store in memory, for tests and dry runs: the same contract, nothing kept after close. */
@@ -245,94 +220,7 @@ export function createMemoryStateStore(
           .slice(0, query.limit ?? 100)
           .map((e) => ({ ...e, detail: jsonCopy(e.detail) }));
       }),
-    recordDelivery: (id, at, signal) =>
-      settle(() => {
-        ready(signal);
-        checkDelivery(id);
-        if (t.deliveries.has(id)) return false;
-        t.deliveries.set(id, at ?? clock.now());
-        while (t.deliveries.size > keep) {
-          let oldest: [string, number] | undefined;
-          for (const entry of t.deliveries) if (!oldest || entry[1] < oldest[1]) oldest = entry;
-          t.deliveries.delete(oldest![0]);
-        }
-        return true;
-      }),
-    recordPullPlan: (pr, record, signal) =>
-      settle(() => {
-        ready(signal);
-        checkPull(pr);
-        const { headSha, baseSha, mergeSha, summary, plan, commentId, commentHash } = record;
-        t.pulls.set(pr, {
-          number: pr,
-          ...{ headSha, baseSha, mergeSha, summary, plan: jsonCopy(plan), commentId, commentHash },
-          updatedAt: now(),
-          closedAt: null,
-        });
-      }),
-    pullPlan: (pr, signal) =>
-      settle(() => {
-        ready(signal);
-        checkPull(pr);
-        const found = t.pulls.get(pr);
-        return found ? pullCopy(found) : null;
-      }),
-    openPulls: (signal) =>
-      settle(() => {
-        ready(signal);
-        return [...t.pulls.values()]
-          .filter((p) => p.closedAt === null)
-          .map((p) => p.number)
-          .sort((a, b) => a - b);
-      }),
-    forgetPull: (pr, signal) =>
-      settle(() => {
-        ready(signal);
-        checkPull(pr);
-        const found = t.pulls.get(pr);
-        if (found) found.closedAt ??= now();
-      }),
-    recordMerged: (pr, headSha, signal) =>
-      settle(() => {
-        ready(signal);
-        checkPull(pr);
-        t.merged.set(pr, { number: pr, headSha, mergedAt: now() });
-      }),
-    mergedWaiting: (signal) =>
-      settle(() => {
-        ready(signal);
-        return [...t.merged.values()].sort((a, b) => a.number - b.number).map((m) => ({ ...m }));
-      }),
-    mergeTold: (pr, signal) =>
-      settle(() => {
-        ready(signal);
-        checkPull(pr);
-        t.merged.delete(pr);
-      }),
-    recordPuppetRun: (run, known, signal) =>
-      settle(() => {
-        ready(signal);
-        const { time } = checkRun(run);
-        const kept = t.puppet.get(run.node);
-        if (kept && Date.parse(kept.time) > time) return false;
-        t.puppet.set(run.node, puppetRecord(run, known));
-        return true;
-      }),
-    puppetRuns: (signal) =>
-      settle(() => {
-        ready(signal);
-        return [...t.puppet.keys()].sort().map((node) => {
-          const r = t.puppet.get(node)!;
-          return puppetRecord(r, r.known);
-        });
-      }),
-    puppetRun: (node, signal) =>
-      settle(() => {
-        ready(signal);
-        checkNode(node);
-        const r = t.puppet.get(node);
-        return r ? puppetRecord(r, r.known) : null;
-      }),
+    ...memoryServeQueries({ tables: t, ready, now, clock, keep }),
     close: () =>
       settle(() => {
         closed = true;
