@@ -121,6 +121,8 @@ export const serveHttpStage: Stage<Input> = {
     "lab serve as a process on loopback: push → apply status, pull request → plan comment (GitHub stand-in)",
   prepare: (dir) => reconcileStage.prepare(dir),
   async run({ dir, labels }): Promise<Parts> {
+    // A pull request of an earlier run would be planned by the first poll: none is left.
+    execFileSync("git", ["-C", dir, "update-ref", "-d", "refs/pull/1/head"]);
     const stateDir = await mkdtemp(join(tmpdir(), "lab-bench-serve-http-"));
     const github = await GitHubStandin.start({ token: TOKEN });
     const applied = (sha: string) => () =>
