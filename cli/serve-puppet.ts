@@ -34,7 +34,9 @@ export function puppetReportRoute(deps: PuppetRouteDeps): Route {
       known: async (node, signal) => {
         const revision = await store.lastGoodRevision(undefined, signal);
         if (!revision) return false;
-        return (await applied(signal)).model.servers.some((s) => s.name === node);
+        // As the Puppet pillar matches a run: the certname is the server's name or its address.
+        const { servers } = (await applied(signal)).model;
+        return servers.some((s) => s.name === node || s.address === node);
       },
       record: (run, known, signal) => store.recordPuppetRun(run, known, signal),
       logger,

@@ -304,14 +304,21 @@ describe("Puppet reports into lab serve (a real puppet apply)", () => {
       status: 200,
       answer: { status: "recorded", node: "ghost-1", known: false },
     });
+    // A certname that is a server's address is that server, as the Puppet pillar matches it.
+    const byAddress = ghost.replace('"ghost-1"', '"10.0.0.2"');
+    expect(await post(byAddress, { type: "application/json" })).toEqual({
+      status: 200,
+      answer: { status: "recorded", node: "10.0.0.2", known: true },
+    });
     expect((await withStore((s) => s.puppetRuns())).map((r) => [r.node, r.known])).toEqual([
+      ["10.0.0.2", true],
       ["ghost-1", false],
       ["mail-1", true],
     ]);
     const warned = '"msg":"puppet report from a node that is not a lab server"';
     await until("the warning in the log", () => Promise.resolve(served!.log().includes(warned)));
     expect(await reportCounts()).toEqual({
-      recorded: 3,
+      recorded: 4,
       "unknown-node": 1,
       stale: 0,
       unauthorized: 1,
