@@ -9,6 +9,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  utimesSync,
   writeFileSync,
 } from "node:fs";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -121,7 +122,15 @@ describe("the disk cache", () => {
     expect(readdirSync(join(cache.root, "files")).length).toBe(2);
     expect(cache.read("repos", "5".padStart(64, "0"))).toEqual({ i: 5 });
     writeFileSync(join(dir, "not-ours.txt"), "kept");
+    // Builds age by their folder's time: set apart, so that three made in one millisecond
+    // still have an order.
+    const ago = (code: string, seconds: number) => {
+      const at = new Date(Date.now() - seconds * 1000);
+      utimesSync(join(dir, code.slice(0, 32)), at, at);
+    };
+    ago(CODE_A, 20);
     openDiskCache({ dir, codeId: CODE_B }).write("repos", KEY, 1);
+    ago(CODE_B, 10);
     openDiskCache({ dir, codeId: "9".repeat(64) }).write("repos", KEY, 1);
     expect(readdirSync(dir).sort()).toEqual(
       ["9".repeat(32), "b".repeat(32), "not-ours.txt"].sort(),
