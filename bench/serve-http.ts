@@ -8,19 +8,18 @@
  * second revision to the comment edited (pull2). `start` is process start to the first apply
  * (cold, including node's start-up and the first fetch). Parts in ms.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { openSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { GitHubStandin } from "../test/github-standin.js";
 import { commitLabel } from "./serve.js";
 import { reconcileStage } from "./reconcile.js";
+import { spawnServe } from "./serve-process.js";
 import type { Parts, Stage } from "./stages.js";
 
-const LAB = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "lab.js");
 const SECRET = "bench webhook secret";
 const TOKEN = "ghs_bench_standin_token";
 /** BENCH_SERVE_LOG=FILE: the server's log (level info) appended to FILE, to see where time goes. */
@@ -72,47 +71,16 @@ function pullPayload(action: string, head: string): object {
 }
 
 function startServe(dir: string, stateDir: string, githubUrl: string) {
-  const child = spawn(
-    process.execPath,
-    [
-      LAB,
-      "--repo",
-      dir,
-      "serve",
-      "--listen",
-      "127.0.0.1:0",
-      "--state",
-      join(stateDir, "state.db"),
-    ].concat(["--github-repo", "acme/infra", "--poll-interval", "0"]),
-    {
-      env: {
-        PATH: process.env.PATH,
-        HOME: stateDir,
-        LAB_WEBHOOK_SECRET: SECRET,
-        GITHUB_TOKEN: TOKEN,
-        LAB_GITHUB_API_URL: githubUrl,
-        LAB_CACHE_DIR: join(stateDir, "cache"),
-        LAB_LOG_LEVEL: LOG_FILE ? "info" : "warn",
-      },
-      stdio: ["ignore", LOG_FILE ? openSync(LOG_FILE, "a") : "ignore", "pipe"],
+  return spawnServe(dir, stateDir, {
+    args: ["--github-repo", "acme/infra"],
+    env: {
+      LAB_WEBHOOK_SECRET: SECRET,
+      GITHUB_TOKEN: TOKEN,
+      LAB_GITHUB_API_URL: githubUrl,
+      LAB_LOG_LEVEL: LOG_FILE ? "info" : "warn",
     },
-  );
-  let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const url = until(
-    "lab serve to listen",
-    () => {
-      if (child.exitCode !== null) throw new Error(`lab serve ended:\n${stderr}`);
-      return /listening on (http:\/\/\S+)/.exec(stderr)?.[1];
-    },
-    60_000,
-  );
-  const stop = async (): Promise<void> => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-    await exited;
-  };
-  return { url, stop, stderr: () => stderr };
+    stdout: LOG_FILE ? openSync(LOG_FILE, "a") : "ignore",
+  });
 }
 
 export const serveHttpStage: Stage<Input> = {

@@ -12,7 +12,7 @@
  *   endpoints and matching every alert and target to its server, then every server's status
  *   composed and counted per pillar (the state store's part, a few queries, left out).
  */
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { rmSync } from "node:fs";
 import { cp, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
@@ -24,6 +24,7 @@ import { promisify } from "node:util";
 import { prometheusHealthSource } from "../adapters/health/prometheus/prometheus-source.js";
 import { composeStatus, countByPillar, noFacts } from "../reconciler/status/compose-status.js";
 import { COMMIT_ENV } from "./git.js";
+import { spawnServe } from "./serve-process.js";
 import type { Parts, Stage } from "./stages.js";
 
 const run = promisify(execFile);
@@ -105,44 +106,15 @@ async function startServe(
   dir: string,
   stateDir: string,
 ): Promise<{ url: string; log: () => string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      LAB,
-      "--repo",
-      dir,
-      "serve",
-      "--listen",
-      "127.0.0.1:0",
-      "--state",
-      join(stateDir, "state.db"),
-      "--poll-interval",
-      "0",
-    ],
-    {
-      env: {
-        PATH: process.env.PATH,
-        HOME: stateDir,
-        LAB_CACHE_DIR: join(stateDir, "cache"),
-        LAB_LOG_LEVEL: "warn",
-        LAB_STATUS_REFRESH_SECONDS: "10",
-      },
-      stdio: ["ignore", "ignore", "pipe"],
-    },
-  );
-  let stderr = "";
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const served = spawnServe(dir, stateDir, { env: { LAB_STATUS_REFRESH_SECONDS: "10" } });
+  const { child } = served;
   process.once("exit", () => {
     child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
     rmSync(stateDir, { recursive: true, force: true });
   });
-  const log = () => stderr;
-  const url = await until(
-    "lab serve to listen",
-    () => Promise.resolve(/listening on (http:\/\/\S+)/.exec(stderr)?.[1] ?? null),
-    log,
-  );
+  const log = () => served.stderr();
+  const url = await served.url;
   child.unref();
   (child.stderr as unknown as { unref?: () => void }).unref?.();
   return { url, log };

@@ -8,7 +8,8 @@ import type {
   MergedPull,
   PullPlanRecord,
   PuppetRunRecord,
-  StateStore,
+  PuppetQueries,
+  ServeQueries,
 } from "./state-store.js";
 import {
   checkDelivery,
@@ -47,21 +48,6 @@ export interface ServeContext {
   keep: number;
 }
 
-type ServeQueries = Pick<
-  StateStore,
-  | "recordDelivery"
-  | "recordPullPlan"
-  | "pullPlan"
-  | "openPulls"
-  | "forgetPull"
-  | "recordMerged"
-  | "mergedWaiting"
-  | "mergeTold"
-  | "recordPuppetRun"
-  | "puppetRuns"
-  | "puppetRun"
->;
-
 function pullCopy(record: PullPlanRecord): PullPlanRecord {
   return { ...record, plan: jsonCopy(record.plan) };
 }
@@ -72,7 +58,7 @@ export function memoryServeQueries({
   now,
   clock,
   keep,
-}: ServeContext): ServeQueries {
+}: ServeContext): ServeQueries & PuppetQueries {
   return {
     recordDelivery: (id, at, signal) =>
       settle(() => {

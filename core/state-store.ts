@@ -130,6 +130,22 @@ export interface PullPlanRecord extends PullPlanInput {
   closedAt: string | null;
 }
 
+/** The part of the store `lab serve` keeps between events (each backend implements it apart). */
+export type ServeQueries = Pick<
+  StateStore,
+  | "recordDelivery"
+  | "recordPullPlan"
+  | "pullPlan"
+  | "openPulls"
+  | "forgetPull"
+  | "recordMerged"
+  | "mergedWaiting"
+  | "mergeTold"
+>;
+
+/** The Puppet runs' part of the store. */
+export type PuppetQueries = Pick<StateStore, "recordPuppetRun" | "puppetRuns" | "puppetRun">;
+
 /** A merged pull request waiting for the result of the apply that brings its change. */
 export interface MergedPull {
   number: number;

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { HealthSnapshot } from "../core/health-source.js";
 import { naemonHealthSource } from "../adapters/health/naemon/naemon-source.js";
 import { naemonRenderer } from "../renderers/naemon/naemon-renderer.js";
-import { loopbackAddress, mainConfig, standIn, writeTree } from "./naemon-loopback.js";
+import { FAST_DAEMON, loopbackAddress, mainConfig, standIn, writeTree } from "./naemon-loopback.js";
 import { healthColumn } from "./health-column.js";
 import { requireTool } from "./tools.js";
 import { modelFromYaml } from "./yaml-model.js";
@@ -25,20 +25,7 @@ afterAll(async () => {
 });
 
 /** The templates' intervals in seconds, every check scheduled at once, status.dat every second. */
-const FAST = [
-  "interval_length=1",
-  "service_inter_check_delay_method=n",
-  "host_inter_check_delay_method=n",
-  "max_service_check_spread=1",
-  "max_host_check_spread=1",
-  "status_update_interval=1",
-  "check_result_reaper_frequency=1",
-  "retain_state_information=0",
-  "use_retained_program_state=0",
-  "use_retained_scheduling_info=0",
-  "use_syslog=0",
-  "enable_notifications=0",
-];
+const FAST = [...FAST_DAEMON, "enable_notifications=0"];
 
 function startDaemon(config: string): { process: ChildProcess; output: () => string } {
   const daemon = spawn(requireTool("nagios4"), [config], { stdio: ["ignore", "pipe", "pipe"] });

@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Artifact } from "../core/renderer.js";
 import { naemonRenderer } from "../renderers/naemon/naemon-renderer.js";
 import {
+  FAST_DAEMON,
   loopbackAddress,
   mainConfig,
   standIn,
@@ -28,21 +29,7 @@ afterAll(async () => {
 });
 
 /** Runs the daemon with the templates' intervals in seconds and every check scheduled at once. */
-const FAST = [
-  "interval_length=1",
-  "service_inter_check_delay_method=n",
-  "host_inter_check_delay_method=n",
-  "max_service_check_spread=1",
-  "max_host_check_spread=1",
-  "status_update_interval=1",
-  "check_result_reaper_frequency=1",
-  "retain_state_information=0",
-  "use_retained_program_state=0",
-  "use_retained_scheduling_info=0",
-  "use_syslog=0",
-  "enable_notifications=1",
-  "log_notifications=1",
-];
+const FAST = [...FAST_DAEMON, "enable_notifications=1", "log_notifications=1"];
 
 /** The rendered notification commands with the mail pipe replaced by an append to `log`. */
 function mailStandIn(artifacts: readonly Artifact[], log: string): Artifact[] {

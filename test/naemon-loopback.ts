@@ -167,3 +167,22 @@ export function mainConfig(dir: string, extra: readonly string[] = []): string {
   writeFileSync(path, lines.join("\n") + "\n");
   return path;
 }
+
+/**
+ * nagios4 main-config settings for a daemon under test: the templates' intervals in seconds
+ * (interval_length=1), every check scheduled at once, status.dat written every second, nothing
+ * retained between runs, no syslog. Notifications are each suite's own choice.
+ */
+export const FAST_DAEMON: readonly string[] = [
+  "interval_length=1",
+  "service_inter_check_delay_method=n",
+  "host_inter_check_delay_method=n",
+  "max_service_check_spread=1",
+  "max_host_check_spread=1",
+  "status_update_interval=1",
+  "check_result_reaper_frequency=1",
+  "retain_state_information=0",
+  "use_retained_program_state=0",
+  "use_retained_scheduling_info=0",
+  "use_syslog=0",
+];

@@ -1,11 +1,9 @@
 /** Each Puppet node's last run over kysely: one row per node, the run itself as JSON. */
 import type { PuppetRun } from "../../core/puppet-run.js";
-import type { PuppetRunRecord, StateStore } from "../../core/state-store.js";
+import type { PuppetQueries, PuppetRunRecord } from "../../core/state-store.js";
 import { checkNode, checkRun, puppetCopy, puppetRecord } from "../../core/state-store-util.js";
 import type { PuppetRunsTable } from "./schema.js";
 import { num, parseJson, type SqlContext } from "./sql-rows.js";
-
-type PuppetQueries = Pick<StateStore, "recordPuppetRun" | "puppetRuns" | "puppetRun">;
 
 function puppetRow(r: Pick<PuppetRunsTable, "known" | "run">): PuppetRunRecord {
   return puppetRecord(parseJson(r.run) as PuppetRun, num(r.known) === 1);

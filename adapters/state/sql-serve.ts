@@ -1,20 +1,8 @@
 /** What `lab serve` keeps over kysely: webhook deliveries seen (pruned), pull request plans. */
-import type { PullPlanRecord, StateStore } from "../../core/state-store.js";
+import type { PullPlanRecord, ServeQueries } from "../../core/state-store.js";
 import { checkDelivery, checkPull, isoTime } from "../../core/state-store-util.js";
 import type { PullPlansTable } from "./schema.js";
 import { num, parseJson, timeOrNull, type SqlContext } from "./sql-rows.js";
-
-type ServeQueries = Pick<
-  StateStore,
-  | "recordDelivery"
-  | "recordPullPlan"
-  | "pullPlan"
-  | "openPulls"
-  | "forgetPull"
-  | "recordMerged"
-  | "mergedWaiting"
-  | "mergeTold"
->;
 
 function pullRecord(r: PullPlansTable): PullPlanRecord {
   return {
